@@ -1,0 +1,95 @@
+"""The command line: build, check, serve, new, schema. No logic lives here."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path as FsPath
+
+import click
+
+from . import load
+from .errors import ContentError, Diagnostic
+
+PATHS = click.option("--paths", "paths", default="paths", show_default=True, type=click.Path(file_okay=False, path_type=str), help="Folder of path files.")
+OUT = click.option("--out", "out", default="site", show_default=True, type=click.Path(file_okay=False, path_type=str), help="Output folder.")
+TEMPLATES = click.option("--templates", "templates", default="templates", show_default=True, type=click.Path(file_okay=False, path_type=str), help="Folder of page templates.")
+
+
+def _report(diagnostics: list[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        click.echo(str(diagnostic), err=True)
+    errors = sum(not d.warning for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    if errors:
+        click.echo(f"{errors} error(s), {warnings} warning(s): nothing was written; fix the lines above and run again.", err=True)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="polku")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """polku: service-path descriptions from YAML files to a static site.
+
+    Without a command, builds paths/ into site/.
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(build)
+
+
+@main.command()
+@PATHS
+@TEMPLATES
+@OUT
+@click.option("--pdf", is_flag=True, help="Also write each handout as PDF (not available yet).")
+def build(paths: str = "paths", templates: str = "templates", out: str = "site", pdf: bool = False) -> None:
+    """Check every path file, then write the site. A failed build leaves the previous site untouched."""
+    from .site import build as build_site
+
+    if pdf:
+        raise click.UsageError("--pdf is not available yet in this version of polku")
+    if not FsPath(templates).is_dir():
+        raise click.UsageError(f"no templates folder '{templates}'")
+    try:
+        site, warnings, files = build_site(FsPath(paths), FsPath(templates), FsPath(out), shown=paths.rstrip("/"))
+    except ContentError as error:
+        _report(error.diagnostics)
+        sys.exit(1)
+    except OSError as error:
+        click.echo(f"polku: could not write the site: {error.strerror or error} ({error.filename}); the previous site was left as it was", err=True)
+        sys.exit(1)
+    _report(warnings)
+    pages = sum(name.endswith(".html") for name in files)
+    click.echo(f"Built {len(site.paths)} path(s), {pages} page(s) into {out}/")
+
+
+@main.command()
+@PATHS
+def check(paths: str = "paths") -> None:
+    """Check the path files without writing anything (for CI and pre-commit)."""
+    try:
+        site, warnings = load.load_site(FsPath(paths), shown=paths.rstrip("/"))
+    except ContentError as error:
+        _report(error.diagnostics)
+        sys.exit(1)
+    _report(warnings)
+    click.echo(f"{len(site.paths)} path(s) checked: no errors.")
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of a path file, for editors that check YAML while typing."""
+    click.echo(json.dumps(load.schema(), ensure_ascii=False, indent=2))
+
+
+def run() -> None:
+    """Entry point: never show an editor a traceback."""
+    try:
+        main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as error:  # noqa: BLE001 - the last line of defence for editors
+        click.echo(f"polku: internal error ({type(error).__name__}: {error}). The previous site was left as it was. Please report this with the file that caused it.", err=True)
+        sys.exit(1)

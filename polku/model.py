@@ -1,0 +1,117 @@
+"""The content model: what the YAML says, checked and resolved. No I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LANGUAGES = ("fi", "sv", "en")
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    name: str
+    text: str = ""
+    shared: bool = False  # from _roles.yaml rather than the path itself
+
+
+@dataclass(frozen=True)
+class Pilot:
+    text: str
+    status: str = "ongoing"  # ongoing | ended | idea
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    number: int  # 1-based position in the file
+    title: str
+    phase: str | None = None
+    roles: tuple[str, ...] = ()
+    duration: str = ""
+    note: str = ""
+    text: str = ""
+    professional: str = ""
+    pilot: Pilot | None = None
+    optional: bool = False
+    next: tuple[str, ...] = ()  # resolved: the default successor is filled in
+    links: tuple[Link, ...] = ()
+    continues: str | None = None
+
+
+@dataclass(frozen=True)
+class Path:
+    id: str
+    language: str
+    title: str
+    steps: tuple[Step, ...]
+    source: str  # the file it came from, for messages
+    original: str | None = None  # for a translation: the original's id
+    subtitle: str = ""
+    summary: str = ""
+    persona_name: str = ""
+    persona_text: str = ""
+    organisation: str = ""
+    contact: str = ""
+    updated: str = ""
+    roles: dict[str, Role] = field(default_factory=dict)  # every role the path can use
+    phases: tuple[Phase, ...] = ()
+
+    @property
+    def is_translation(self) -> bool:
+        return self.original is not None
+
+    def step(self, step_id: str) -> Step:
+        return self._steps_by_id()[step_id]
+
+    def _steps_by_id(self) -> dict[str, Step]:
+        return {s.id: s for s in self.steps}
+
+    def index_of(self, step_id: str) -> int:
+        return [s.id for s in self.steps].index(step_id)
+
+    def is_loop(self, source: Step, target_id: str) -> bool:
+        """A connection back to the same or an earlier step: a return loop."""
+        return self.index_of(target_id) <= self.index_of(source.id)
+
+    def roles_used(self) -> list[Role]:
+        """The roles acting on this path, in order of first appearance."""
+        seen: dict[str, Role] = {}
+        for step in self.steps:
+            for role_id in step.roles:
+                seen.setdefault(role_id, self.roles[role_id])
+        return list(seen.values())
+
+    def phase_title(self, phase_id: str | None) -> str:
+        return next((p.title for p in self.phases if p.id == phase_id), "")
+
+
+@dataclass(frozen=True)
+class Site:
+    title: str
+    organisation: str
+    language: str
+    base_url: str
+    paths: tuple[Path, ...]  # originals first, sorted by id; then translations
+    shared_roles: dict[str, dict[str, Role]]  # language -> role id -> role
+
+    def originals(self) -> list[Path]:
+        return [p for p in self.paths if not p.is_translation]
+
+    def translations_of(self, path_id: str) -> list[Path]:
+        return [p for p in self.paths if p.original == path_id]
+
+    def path(self, path_id: str) -> Path | None:
+        return next((p for p in self.paths if p.id == path_id and not p.is_translation), None)

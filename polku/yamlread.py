@@ -1,0 +1,238 @@
+"""Read YAML safely, keeping where every key and value stood.
+
+PyYAML's own loading turns `no` into False, `12:30` into 750 and
+`2024-02-30` into an error deep inside a date constructor. Editors must get
+back exactly what they typed, so this reader composes the node tree with no
+implicit type resolution at all: every scalar is the text as written, except
+an empty value (None) and the yes/no words in the few keys the schema marks
+as boolean. Tags, anchors, aliases, duplicate keys and absurd nesting are
+refused with a message an editor can act on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent
+
+from .errors import Diagnostic
+
+MAX_DEPTH = 30
+TRUE_WORDS = {"true", "yes", "on", "kyllä", "joo", "ja"}
+FALSE_WORDS = {"false", "no", "off", "ei", "nej"}
+NULL_WORDS = {"", "~", "null"}
+
+Pointer = tuple[str | int, ...]
+
+# C0 and C1 controls other than tab and line breaks, which a quoted "\x01" can make.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+@dataclass
+class Document:
+    """A file's data as plain Python values, and where each part stood."""
+
+    data: Any
+    where: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
+    key_where: dict[Pointer, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, pointer: Pointer, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of the value (or its key) at pointer, or of the
+        nearest enclosing part that exists."""
+        table = self.key_where if key else self.where
+        if pointer in table:
+            return table[pointer]
+        while pointer:
+            pointer = pointer[:-1]
+            if pointer in self.where:
+                return self.where[pointer]
+        return (1, 1)
+
+
+class _Refused(Exception):
+    def __init__(self, mark: yaml.Mark, message: str):
+        self.mark = mark
+        self.message = message
+
+
+class _Loader(yaml.SafeLoader):
+    """A composer with no implicit resolvers: plain scalars stay text."""
+
+    yaml_implicit_resolvers: dict = {}
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            raise _Refused(
+                event.start_mark,
+                f"'*{event.anchor}' refers to an anchor; anchors and aliases are not "
+                "supported here: write the text out in full",
+            )
+        if getattr(event, "anchor", None):
+            raise _Refused(
+                event.start_mark,
+                f"'&{event.anchor}' is a YAML anchor; anchors and aliases are not "
+                "supported here: write the text out in full",
+            )
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _Refused(
+                event.start_mark,
+                f"the file is nested more than {MAX_DEPTH} levels deep; "
+                "check the indentation",
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def read(text: str, filename: str, boolean_keys: frozenset[str] = frozenset()) -> tuple[Document | None, list[Diagnostic]]:
+    """Parse one YAML document. Returns (document or None, diagnostics)."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except _Refused as refused:
+        return None, [_at(filename, refused.mark, refused.message)]
+    except yaml.reader.ReaderError as error:
+        line, col = _position(text, error.position)
+        return None, [
+            Diagnostic(
+                filename,
+                line,
+                col,
+                f"the file contains an invisible control character (U+{error.character:04X}); "
+                "delete it or retype the text around it",
+            )
+        ]
+    except yaml.MarkedYAMLError as error:
+        return None, [_translate(filename, error)]
+    except RecursionError:
+        return None, [Diagnostic(filename, 1, 1, "the file is nested too deeply; check the indentation")]
+    finally:
+        loader.dispose()
+    doc = Document(None)
+    problems: list[Diagnostic] = []
+    if node is None:
+        return doc, problems
+    doc.data = _convert(node, (), doc, problems, filename, boolean_keys, key=None)
+    return doc, problems
+
+
+def _convert(node, pointer: Pointer, doc: Document, problems: list[Diagnostic], filename: str, boolean_keys: frozenset[str], key: str | None) -> Any:
+    doc.where[pointer] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if node.tag not in (_STR, _MAP, _SEQ):
+        problems.append(
+            _at(filename, node.start_mark, f"YAML tags such as '{_short_tag(node.tag)}' are not allowed; remove the tag")
+        )
+        # Carry on with the value as written, so that one tag gives one message.
+        return node.value if isinstance(node, yaml.ScalarNode) else None
+    if isinstance(node, yaml.ScalarNode):
+        bad = _CONTROL.search(node.value)
+        if bad:
+            problems.append(
+                _at(filename, node.start_mark, f"the text contains an invisible control character (U+{ord(bad.group()):04X}); delete it")
+            )
+            return _CONTROL.sub("", node.value)
+        return _scalar(node, key in boolean_keys)
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _convert(item, pointer + (i,), doc, problems, filename, boolean_keys, key=None)
+            for i, item in enumerate(node.value)
+        ]
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
+            problems.append(_at(filename, key_node.start_mark, "a key must be a plain word followed by ':'"))
+            continue
+        name = key_node.value
+        if name in result:
+            first = doc.key_where[pointer + (name,)]
+            problems.append(
+                _at(
+                    filename,
+                    key_node.start_mark,
+                    f"'{name}' appears twice in the same place (first on line {first[0]}); "
+                    "keep one and delete the other",
+                )
+            )
+            continue
+        doc.key_where[pointer + (name,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        result[name] = _convert(value_node, pointer + (name,), doc, problems, filename, boolean_keys, key=name)
+    return result
+
+
+def _scalar(node: yaml.ScalarNode, boolean: bool) -> Any:
+    value = node.value
+    if node.style is not None:  # quoted or block: exactly the text
+        return value
+    if value.strip() in NULL_WORDS:
+        return None
+    if boolean and value.lower() in TRUE_WORDS:
+        return True
+    if boolean and value.lower() in FALSE_WORDS:
+        return False
+    return value
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _at(filename: str, mark: yaml.Mark | None, message: str) -> Diagnostic:
+    if mark is None:
+        return Diagnostic(filename, 1, 1, message)
+    return Diagnostic(filename, mark.line + 1, mark.column + 1, message)
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    before = text[:index]
+    line = before.count("\n") + 1
+    return line, index - (before.rfind("\n") + 1) + 1
+
+
+# The parser's own words, in the order they are tried, and what to tell an editor.
+_TRANSLATIONS = [
+    ("found character '\\t'", "a tab character: YAML is indented with spaces, not tabs; replace the tab with spaces"),
+    ("expected a single document", "the file holds a second document (a line '---' or '...'); keep one path per file"),
+    ("but found another document", "the file holds a second document (a line '---' or '...'); keep one path per file"),
+    ("found unexpected end of stream", "a quotation mark is not closed; add the closing quote"),
+    ("found unknown escape character", "a backslash '\\' in double quotes starts an unknown escape; use single quotes or write '\\\\'"),
+    ("mapping values are not allowed here", "a ':' inside a value; put the whole value in quotes, or start a new line for the next key"),
+    ("could not find expected ':'", "a line is missing its ':' (write 'key: value'), or a quoted value goes on past its line"),
+    ("found character '@' that cannot start any token", "a value cannot start with '@'; put it in quotes"),
+    ("found character '`' that cannot start any token", "a value cannot start with '`'; put it in quotes"),
+    ("found character '%' that cannot start any token", "a value cannot start with '%'; put it in quotes"),
+    ("found undefined alias", "'*' starts an alias; put a value that starts with '*' in quotes"),
+    ("expected alphabetic or numeric character", "a value that starts with '&', '*' or '!' must be in quotes"),
+    ("did not find expected key", "the indentation does not match the lines above; line up keys at the same level"),
+    ("did not find expected '-' indicator", "the indentation of this list does not match the items above; line up the '-' signs"),
+    ("expected <block end>", "the indentation does not match the lines above; line up keys at the same level"),
+    ("did not find expected node content", "a value is missing or starts with a character that needs quotes"),
+    ("while parsing a flow", "a '[' or '{' is not closed, or a value inside it needs quotes"),
+    ("while scanning a block scalar", "the text after '|' or '>' must start on the next line, indented"),
+    ("while scanning a simple key", "a line is missing its ':' (write 'key: value')"),
+    ("while scanning a plain scalar", "a value contains a character that needs quotes; put the whole value in quotes"),
+]
+
+
+def _translate(filename: str, error: yaml.MarkedYAMLError) -> Diagnostic:
+    words = f"{error.context or ''} {error.problem or ''}"
+    mark = error.problem_mark or error.context_mark
+    if "quoted scalar" in (error.context or "") and error.context_mark is not None:
+        mark = error.context_mark  # point at the opening quote, not the end of the file
+    for needle, message in _TRANSLATIONS:
+        if needle in words:
+            return _at(filename, mark, message)
+    return _at(filename, mark, f"the YAML cannot be read here ({(error.problem or error.context or 'unknown problem').strip()})")
