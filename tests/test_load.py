@@ -1,0 +1,109 @@
+"""Reading and checking: values mean what editors typed; every problem is found in one run."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from polku.errors import ContentError
+from polku.load import check_site, load_site
+
+from .conftest import EXAMPLES, PATHS, write_paths
+
+
+def test_bundled_paths_are_valid():
+    site, warnings = load_site(PATHS)
+    assert {p.id for p in site.paths} == {"suvi", "valtteri"}
+    assert warnings == []
+
+
+def test_yaml_11_surprises_mean_what_was_typed(tmp_path: Path):
+    shutil.copy(EXAMPLES / "valid" / "tricky.yaml", tmp_path / "tricky.yaml")
+    site, _ = load_site(tmp_path)
+    path = site.paths[0]
+    assert path.title == "no"
+    assert path.subtitle == "1.10"
+    assert path.contact == "0401234567"
+    assert path.updated == "2024-02-29"
+    assert path.roles["ohjaaja"].name == "yes"
+    first, second, third = path.steps
+    assert first.title == "on" and first.duration == "12:30"
+    assert first.optional is True and second.optional is True and third.optional is False
+    assert second.title == "0x1F" and third.title == "~/kansio"
+    assert third.note == "Muista: ota mukaan henkilökortti"
+    assert first.next == ("3",) and second.next == ("3",) and third.next == ("1",)
+    assert path.is_loop(third, "1")
+
+
+def test_bom_and_windows_line_endings_just_work(tmp_path: Path):
+    (tmp_path / "polku.yaml").write_bytes("\ufefftitle: Äiti\r\nsteps:\r\n  - title: Yksi\r\n  - title: Kaksi\r\n".encode())
+    site, _ = load_site(tmp_path)
+    assert site.paths[0].title == "Äiti"
+    assert [s.title for s in site.paths[0].steps] == ["Yksi", "Kaksi"]
+
+
+def test_not_utf8_gets_a_hint(tmp_path: Path):
+    (tmp_path / "polku.yaml").write_bytes("title: P\xe4iv\xe4\nsteps:\n  - title: x\n".encode("latin-1"))
+    [diagnostic] = check_site(tmp_path)
+    assert (diagnostic.line, diagnostic.col) == (1, 9)
+    assert "save it again choosing the UTF-8 encoding" in diagnostic.message
+
+
+def test_all_problems_in_all_files_in_one_run_sorted(tmp_path: Path):
+    write_paths(tmp_path, {
+        "b.yaml": "title: B\nsteps:\n  - title: x\n    roles: [nobody]\n    tittle: y\n",
+        "a.yaml": "steps:\n  - title: x\n    next: [nowhere]\n",
+        "Bad Name.yaml": "title: x\nsteps: [{title: y}]\n",
+        "_extra.yaml": "x: 1\n",
+        "orphan.sv.yaml": "title: x\nsteps: [{title: y}]\n",
+    })
+    with pytest.raises(ContentError) as raised:
+        load_site(tmp_path)
+    found = raised.value.diagnostics
+    assert found == sorted(found)
+    text = "\n".join(map(str, found))
+    for expected in ["'title' is missing", "there is no step 'nowhere'", "unknown role 'nobody'", "unknown key 'tittle'",
+                     "not a valid path id", "reserved", "translation of 'orphan'"]:
+        assert expected in text, text
+
+
+def test_role_defined_twice_is_an_error(tmp_path: Path):
+    write_paths(tmp_path, {
+        "_roles.yaml": "ohjaaja: {name: Ohjaaja}\n",
+        "p.yaml": "title: P\nroles:\n  ohjaaja: {name: Toinen}\nsteps:\n  - title: x\n    roles: [ohjaaja]\n",
+    })
+    [diagnostic] = [d for d in check_site(tmp_path) if not d.warning]
+    assert (diagnostic.line, diagnostic.col) == (3, 3)
+    assert "already defined in _roles.yaml" in diagnostic.message
+
+
+def test_translation_is_read_with_its_shared_roles_and_drift_warnings(tmp_path: Path):
+    write_paths(tmp_path, {
+        "_roles.yaml": "ohjaaja: {name: Ohjaaja}\nvalmentaja: {name: Valmentaja}\n",
+        "_roles.sv.yaml": "ohjaaja: {name: Handledare}\n",
+        "p.yaml": "title: P\nsteps:\n  - {id: a, title: A, roles: [ohjaaja, valmentaja]}\n  - {id: b, title: B}\n",
+        "p.sv.yaml": "title: P sv\nsteps:\n  - {id: a, title: A sv, roles: [ohjaaja, valmentaja]}\n  - {id: c, title: C}\n",
+    })
+    site, warnings = load_site(tmp_path)
+    translation = next(p for p in site.paths if p.is_translation)
+    assert translation.language == "sv" and translation.original == "p"
+    assert translation.roles["ohjaaja"].name == "Handledare"
+    assert translation.roles["valmentaja"].name == "Valmentaja"  # falls back to the original wording
+    text = "\n".join(map(str, warnings))
+    assert "'valmentaja' has no wording in _roles.sv.yaml" in text
+    assert "step 'c' is not in" in text and "step 'b' of" in text
+    assert all(w.warning for w in warnings)
+
+
+def test_unreachable_step_is_a_warning(tmp_path: Path):
+    write_paths(tmp_path, {"p.yaml": "title: P\nsteps:\n  - {title: A, next: []}\n  - {title: B}\n"})
+    _, warnings = load_site(tmp_path)
+    assert [w.line for w in warnings] == [4] and "no step leads to '2'" in warnings[0].message
+
+
+def test_absurd_nesting_is_refused_not_crashed(tmp_path: Path):
+    write_paths(tmp_path, {"p.yaml": "title: " + "[" * 5000 + "]" * 5000 + "\nsteps: [{title: x}]\n"})
+    [diagnostic] = check_site(tmp_path)
+    assert "nested more than" in diagnostic.message
