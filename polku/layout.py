@@ -229,6 +229,7 @@ def _place(path: Path, t, measured: list[_Measured], rank: list[int], k: int, m:
         return physical(i) - 1 if row_of[i] % 2 == 0 else physical(i)
 
     index = {s.id: i for i, s in enumerate(path.steps)}
+    rerouted = _crossed_direct(path, index, physical, exit_gutter, entry_gutter, row_of, lane_of)
     # --- route topology: which channels each connector uses
     routes = []  # (source, target, loop, kind, details)
     gutter_slots: dict[int, list] = {g: [] for g in range(-1, k)}
@@ -240,7 +241,7 @@ def _place(path: Path, t, measured: list[_Measured], rank: list[int], k: int, m:
             gs, gt = exit_gutter(i), entry_gutter(j)
             rs, rt = row_of[i], row_of[j]
             key = (step.id, target)
-            if gs == gt and abs(rt - rs) <= 1 and not (rs == rt and loop):
+            if _is_direct(gs, gt, rs, rt, loop) and key not in rerouted:
                 routes.append((i, j, loop, "direct", gs))
                 gutter_slots[gs].append((key, "direct", i, j))
                 continue
@@ -273,10 +274,12 @@ def _place(path: Path, t, measured: list[_Measured], rank: list[int], k: int, m:
             return 0
         return -1 if card_is_left else 1
 
+    direct_order = {key: n for n, key in enumerate(_direct_order(path, index, physical, exit_gutter, entry_gutter, row_of, lane_of, rerouted))}
+
     slot: dict[tuple, int] = {}
     gutter_w: dict[int, float] = {}
     for g, entries in gutter_slots.items():
-        ordered = sorted(entries, key=lambda e: (side(e, g), e[2], e[3], e[1]))
+        ordered = sorted(entries, key=lambda e: (side(e, g), direct_order.get(e[0], 0), e[2], e[3], e[1]))
         for pos, e in enumerate(ordered):
             slot[(g, e[0], e[1])] = pos
         width = 2 * CHANNEL_PAD + max(len(ordered) - 1, 0) * TRACK
@@ -431,6 +434,73 @@ def _place(path: Path, t, measured: list[_Measured], rank: list[int], k: int, m:
     )
     diagram.start_edge = (edges_start, (first.x, first.y + ATTACH_Y))  # type: ignore[attr-defined]
     return diagram
+
+
+def _is_direct(gs: int, gt: int, rs: int, rt: int, loop: bool) -> bool:
+    """A connector can go straight across one gutter when it leaves and enters through it."""
+    return gs == gt and abs(rt - rs) <= 1 and not (rs == rt and loop)
+
+
+def _bent_direct(path, index, physical, exit_gutter, entry_gutter, row_of, lane_of):
+    """Direct connectors that change lane: (key, gutter, left stub place, right stub place)."""
+    out = []
+    for i, step in enumerate(path.steps):
+        for target in step.next:
+            j = index[target]
+            gs, gt = exit_gutter(i), entry_gutter(j)
+            if not _is_direct(gs, gt, row_of[i], row_of[j], j <= i):
+                continue
+            if (row_of[i], lane_of[i]) == (row_of[j], lane_of[j]):
+                continue  # a straight line: it shares its lane only with its own source and target
+            left, right = (i, j) if physical(i) == gs else (j, i)
+            out.append(((step.id, target), gs, (row_of[left], lane_of[left]), (row_of[right], lane_of[right])))
+    return out
+
+
+def _constraints(bent):
+    """A must take a lower track than B when A's left stub lies where B's right stub does."""
+    after: dict = {key: [] for key, *_ in bent}
+    for key_a, g_a, left_a, _ in bent:
+        for key_b, g_b, _, right_b in bent:
+            if key_a != key_b and g_a == g_b and left_a == right_b and key_a[0] != key_b[0] and key_a[1] != key_b[1]:
+                after[key_a].append(key_b)
+    return after
+
+
+def _crossed_direct(path, index, physical, exit_gutter, entry_gutter, row_of, lane_of) -> set:
+    """Bent direct connectors whose track order cannot be satisfied go round by
+    the corridor instead: one at a time, until no cycle of constraints is left."""
+    bent = _bent_direct(path, index, physical, exit_gutter, entry_gutter, row_of, lane_of)
+    rerouted: set = set()
+    while True:
+        _, stuck = _topological(_constraints([b for b in bent if b[0] not in rerouted]))
+        if not stuck:
+            return rerouted
+        rerouted.add(min(stuck))
+
+
+def _direct_order(path, index, physical, exit_gutter, entry_gutter, row_of, lane_of, rerouted) -> list:
+    bent = [b for b in _bent_direct(path, index, physical, exit_gutter, entry_gutter, row_of, lane_of) if b[0] not in rerouted]
+    order, _ = _topological(_constraints(bent))
+    return order
+
+
+def _topological(after: dict) -> tuple[list, set]:
+    """Kahn's order of the keys (stable); the keys left in cycles are returned apart."""
+    incoming = {key: 0 for key in after}
+    for targets in after.values():
+        for target in targets:
+            incoming[target] += 1
+    ready = [key for key in after if incoming[key] == 0]
+    order = []
+    while ready:
+        key = ready.pop(0)
+        order.append(key)
+        for target in after[key]:
+            incoming[target] -= 1
+            if incoming[target] == 0:
+                ready.append(target)
+    return order, {key for key in after if key not in order}
 
 
 def _legend(path: Path, t, top: float, width: float, m: Measurer):

@@ -1,0 +1,153 @@
+"""The built site: the spec's layout and diagram structure, safety, determinism."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+from polku.load import load_site
+from polku.site import build
+
+from .conftest import PATHS, TEMPLATES, write_paths
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+class _Attributes(HTMLParser):
+    """Every attribute name, and every URL-carrying value, as a browser would parse them."""
+
+    def __init__(self):
+        super().__init__()
+        self.names: list[str] = []
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            self.names.append(name.lower())
+            if name.lower() in ("href", "src", "xlink:href", "action", "formaction"):
+                self.urls.append(value or "")
+
+
+def test_every_step_has_its_section(bundled_site: Path):
+    site, _ = load_site(PATHS)
+    for path in site.paths:
+        html = (bundled_site / path.id / "index.html").read_text(encoding="utf-8")
+        assert '<html lang="fi">' in html
+        for step in path.steps:
+            assert f'id="step-{step.id}"' in html
+
+
+def test_client_page_never_shows_professional_notes(tmp_path: Path):
+    paths = write_paths(tmp_path / "paths", {"p.yaml": "title: P\nsteps:\n  - title: A\n    text: Asiakkaalle.\n    professional: SALAINEN-SISÄINEN-OHJE\n"})
+    build(paths, TEMPLATES, tmp_path / "site")
+    for page in (tmp_path / "site").rglob("*"):
+        if page.is_file() and page.suffix in (".html", ".svg"):
+            assert "SALAINEN-SISÄINEN-OHJE" not in page.read_text(encoding="utf-8"), page
+
+
+def test_diagram_follows_the_structure_contract(bundled_site: Path):
+    site, _ = load_site(PATHS)
+    for path in site.paths:
+        root = ET.parse(bundled_site / path.id / f"{path.id}.svg").getroot()
+        assert root.get("viewBox") and root.get("role") == "img"
+        assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "fi"
+        title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
+        assert title.text == path.title and path.title in desc.text
+        assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
+        groups = {g.get("data-step"): g for g in root.iter(f"{SVG}g") if "step" in (g.get("class") or "").split()}
+        assert list(groups) == [s.id for s in path.steps]
+        for step in path.steps:
+            group = groups[step.id]
+            assert [e for e in group.iter() if "box" in (e.get("class") or "").split()]
+            texts = " ".join("".join(e.itertext()) for e in group.iter(f"{SVG}text"))
+            assert step.title.split()[0] in texts
+            for role in step.roles:
+                assert path.roles[role].name.split()[0] in texts
+            assert [e for e in group.iter(f"{SVG}g") if e.get("class") == "marker"]
+            lamps = [e for e in group.iter(f"{SVG}g") if e.get("class") == "pilot"]
+            if step.pilot:
+                assert lamps and lamps[0].find(f"{SVG}title").text.endswith(step.pilot.text)
+            else:
+                assert not lamps
+        edges = [e for e in root.iter() if "edge" in (e.get("class") or "").split()]
+        expected = {(s.id, n, path.is_loop(s, n)) for s in path.steps for n in s.next}
+        assert {(e.get("data-from"), e.get("data-to"), "loop" in e.get("class").split()) for e in edges} == expected
+        notes = [g for g in root.iter(f"{SVG}g") if g.get("class") == "note"]
+        assert len(notes) == sum(bool(s.note) for s in path.steps)
+
+
+def test_path_page_inlines_the_diagram_and_links_roles(bundled_site: Path):
+    html = (bundled_site / "suvi" / "index.html").read_text(encoding="utf-8")
+    assert '<svg' in html and 'class="step"' in html and 'lang="fi"' in html
+    roles = (bundled_site / "roles" / "index.html").read_text(encoding="utf-8")
+    for anchor in re.findall(r'roles/index\.html#([a-z0-9-]+)"', html):
+        assert f'id="{anchor}"' in roles
+    pilots = (bundled_site / "pilots" / "index.html").read_text(encoding="utf-8")
+    assert "suvi/index.html#step-tyohonvalmennus" in pilots and "suvi/index.html#step-jalkikontaktointi" in pilots
+
+
+HOSTILE = '<script>alert(1)</script>"\'><img src=x onerror=alert(1)>{{ 7*7 }}]]>&amp;'
+
+
+def test_hostile_text_is_escaped_everywhere(tmp_path: Path):
+    quoted = HOSTILE.replace("'", "''")
+    paths = write_paths(tmp_path / "paths", {
+        "_site.yaml": f"title: '{quoted}'\n",
+        "p.yaml": (
+            f"title: '{quoted}'\nsubtitle: '{quoted}'\nsummary: '{quoted} [x](javascript:alert(1))'\n"
+            f"roles:\n  r: {{name: '{quoted}', text: '{quoted}'}}\n"
+            f"phases:\n  - {{id: f, title: '{quoted}'}}\n"
+            f"steps:\n  - title: '{quoted}'\n    phase: f\n    roles: [r]\n    duration: '{quoted}'\n    note: '{quoted}'\n"
+            f"    text: '<a href=\"javascript:alert(1)\" onclick=\"x()\">a</a> {quoted}'\n    pilot: '{quoted}'\n"
+        ),
+    })
+    build(paths, TEMPLATES, tmp_path / "site")
+    for page in (tmp_path / "site").rglob("*"):
+        if page.suffix not in (".html", ".svg"):
+            continue
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in text and "<img src=x" not in text, page
+        parser = _Attributes()
+        parser.feed(text)
+        assert not [a for a in parser.names if a.startswith("on")], page
+        assert not [u for u in parser.urls if u.strip().lower().startswith(("javascript:", "data:", "vbscript:"))], page
+        assert "{{ 7*7 }}" in text, "template syntax was evaluated or the text was lost"
+        if page.suffix == ".svg":
+            ET.parse(page)  # still well-formed XML
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path):
+    first = tmp_path / "a"
+    second = tmp_path / "b"
+    build(PATHS, TEMPLATES, first)
+    build(PATHS, TEMPLATES, second)
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for name in files:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_nothing_is_loaded_from_another_host(bundled_site: Path):
+    for page in bundled_site.rglob("*"):
+        if page.suffix not in (".html", ".svg", ".css"):
+            continue
+        text = page.read_text(encoding="utf-8")
+        loads = re.findall(r'src="([^"]+)"|<link[^>]+href="([^"]+)"|url\(([^)]+)\)', text)
+        for groups in loads:
+            url = "".join(groups).strip("'\"")
+            assert not url.startswith(("http:", "https:", "//")), (page, url)
+
+
+def test_translation_is_published_under_its_language(tmp_path: Path):
+    paths = write_paths(tmp_path / "paths", {
+        "p.yaml": "title: Polku\nsteps:\n  - {id: a, title: Alku}\n",
+        "p.sv.yaml": "title: Stig\nsteps:\n  - {id: a, title: Början}\n",
+    })
+    build(paths, TEMPLATES, tmp_path / "site")
+    sv = (tmp_path / "site" / "sv" / "p" / "index.html").read_text(encoding="utf-8")
+    fi = (tmp_path / "site" / "p" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="sv">' in sv and 'hreflang="fi"' in sv
+    assert 'hreflang="sv"' in fi
+    assert (tmp_path / "site" / "sv" / "index.html").is_file()
