@@ -1,0 +1,115 @@
+"""The built site in a real headless Chromium: loads clean, links resolve, text stays in its card."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        del args
+
+
+@pytest.fixture(scope="module")
+def server(bundled_site: Path):
+    handler = functools.partial(_QuietHandler, directory=str(bundled_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+def _pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+
+
+def _open(browser, url: str, width: int = 1366):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    page.goto(url, wait_until="load")
+    page.evaluate("document.fonts.ready")
+    return page, problems
+
+
+@pytest.mark.parametrize("base", ["file", "http"])
+def test_every_page_loads_clean(browser, bundled_site, server, base):
+    root = bundled_site.as_uri() + "/" if base == "file" else server
+    for name in _pages(bundled_site):
+        page, problems = _open(browser, root + name)
+        assert page.title(), name
+        assert page.evaluate("document.documentElement.lang") == "fi"
+        page.close()
+        assert problems == [], (name, problems)
+
+
+def test_internal_links_and_step_anchors_resolve(browser, bundled_site, server):
+    for name in _pages(bundled_site):
+        page, _ = _open(browser, server + name)
+        links = page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)")
+        page.close()
+        for href in links:
+            if not href.startswith(server):
+                continue
+            target, _, anchor = href[len(server):].partition("#")
+            file = bundled_site / (target or "index.html")
+            if file.is_dir() or target.endswith("/"):
+                file = file / "index.html"
+            assert file.is_file(), (name, href)
+            if anchor:
+                assert f'id="{anchor}"' in file.read_text(encoding="utf-8"), (name, href)
+
+
+def test_diagram_text_stays_inside_its_card_in_chromium(browser, bundled_site):
+    for path_id in ["suvi", "valtteri"]:
+        page, problems = _open(browser, (bundled_site / path_id / f"{path_id}.svg").as_uri())
+        overflow = page.evaluate(
+            """() => {
+              const out = [];
+              const fonts = [...document.fonts].filter(f => f.status === 'loaded').length;
+              for (const g of document.querySelectorAll('g.step, g.note')) {
+                const box = g.querySelector('.box').getBBox();
+                for (const t of g.querySelectorAll('text')) {
+                  const b = t.getBBox();
+                  if (b.x < box.x - 0.5 || b.x + b.width > box.x + box.width + 0.5 ||
+                      b.y < box.y - 0.5 || b.y + b.height > box.y + box.height + 0.5)
+                    out.push([g.dataset.step, t.textContent, b.x, b.width, box.x, box.width]);
+                }
+              }
+              return {out, fonts};
+            }"""
+        )
+        page.close()
+        assert problems == []
+        assert overflow["fonts"] >= 1, "the bundled font did not load"
+        assert overflow["out"] == [], overflow["out"]
+
+
+def test_filter_on_index_finds_by_word(browser, bundled_site):
+    page, problems = _open(browser, (bundled_site / "index.html").as_uri())
+    page.fill("#filter", "kuntouttava")
+    visible = page.eval_on_selector_all(".path-card", "els => els.filter(e => !e.hidden).map(e => e.querySelector('a').textContent)")
+    page.close()
+    assert visible == ["Suvin polku"] and problems == []
+
+
+def test_screenshots_at_three_widths(browser, bundled_site, tmp_path_factory):
+    out = tmp_path_factory.mktemp("shots")
+    for width in (320, 1366, 1920):
+        page, problems = _open(browser, (bundled_site / "suvi" / "index.html").as_uri(), width)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        page.screenshot(path=str(out / f"suvi-{width}.png"), full_page=False)
+        page.close()
+        assert problems == []
+        assert scroll_width <= width, f"the page scrolls sideways at {width}px"
