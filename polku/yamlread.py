@@ -100,8 +100,9 @@ class _Loader(yaml.SafeLoader):
 
 def read(text: str, filename: str, boolean_keys: frozenset[str] = frozenset()) -> tuple[Document | None, list[Diagnostic]]:
     """Parse one YAML document. Returns (document or None, diagnostics)."""
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # the reader refuses control characters already here
         node = loader.get_single_node()
     except _Refused as refused:
         return None, [_at(filename, refused.mark, refused.message)]
@@ -121,7 +122,8 @@ def read(text: str, filename: str, boolean_keys: frozenset[str] = frozenset()) -
     except RecursionError:
         return None, [Diagnostic(filename, 1, 1, "the file is nested too deeply; check the indentation")]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     doc = Document(None)
     problems: list[Diagnostic] = []
     if node is None:
