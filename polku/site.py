@@ -18,10 +18,10 @@ from pathlib import Path as FsPath
 import jinja2
 
 from . import markup
-from .i18n import translator
+from .i18n import catalogue, translator
 from .layout import layout
 from .load import load_site
-from .model import Path, Site
+from .model import LANGUAGES, Path, Site
 from .svg import render as render_svg
 
 
@@ -51,7 +51,7 @@ def _environment(templates: FsPath) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = markup.render
-    env.globals.update(role_anchor=role_anchor, loops=_loops, link_html=_link_html, format_date=format_date)
+    env.globals.update(language_names={lang: catalogue(lang)["language_name"] for lang in LANGUAGES}, role_anchor=role_anchor, loops=_loops, link_html=_link_html, format_date=format_date)
     return env
 
 
@@ -104,6 +104,12 @@ def render_site(site: Site, templates: FsPath) -> dict[str, bytes]:
             inline = render_svg(diagram, f"d-{path.id}", asset_prefix=f"{up}assets/", standalone=False)
             inline = inline.split("?>", 1)[-1] if inline.startswith("<?xml") else inline
             here = f"{edition.prefix}{path.id}/"
+
+            def path_href(other: str, up: str = up, edition: Edition = edition) -> str:
+                """The other path in this language if it exists, else its original."""
+                prefix = edition.prefix if any(p.id == other for p in edition.paths) else ""
+                return f"{up}{prefix}{other}/index.html"
+
             files[f"{here}{path.id}.svg"] = ('<?xml version="1.0" encoding="utf-8"?>\n' + standalone.split("?>", 1)[-1].lstrip() + "\n").encode("utf-8")
             page = env.get_template("path.html").render(
                 **{**common, "t": pt},
@@ -112,6 +118,7 @@ def render_site(site: Site, templates: FsPath) -> dict[str, bytes]:
                 svg=markup.Markup(inline),
                 up=up,
                 path_titles=path_titles,
+                path_href=path_href,
                 versions=[(lang, up + folder) for lang, folder in versions_of(path.id)],
                 page_title=f"{path.title} – {site.title}",
             )

@@ -143,7 +143,8 @@ def test_nothing_is_loaded_from_another_host(bundled_site: Path):
 def test_translation_is_published_under_its_language(tmp_path: Path):
     paths = write_paths(tmp_path / "paths", {
         "p.yaml": "title: Polku\nsteps:\n  - {id: a, title: Alku}\n",
-        "p.sv.yaml": "title: Stig\nsteps:\n  - {id: a, title: Början}\n",
+        "p.sv.yaml": "title: Stig\nsteps:\n  - {id: a, title: Början, continues: q}\n",
+        "q.yaml": "title: Toinen\nsteps:\n  - {id: a, title: Alku}\n",
     })
     build(paths, TEMPLATES, tmp_path / "site")
     sv = (tmp_path / "site" / "sv" / "p" / "index.html").read_text(encoding="utf-8")
@@ -151,3 +152,4 @@ def test_translation_is_published_under_its_language(tmp_path: Path):
     assert '<html lang="sv">' in sv and 'hreflang="fi"' in sv
     assert 'hreflang="sv"' in fi
     assert (tmp_path / "site" / "sv" / "index.html").is_file()
+    assert 'href="../../q/index.html"' in sv, "a path with no Swedish version is linked in its original"
