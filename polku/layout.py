@@ -129,6 +129,7 @@ class Diagram:
     title: str
     description: str
     language: str
+    start_edge: tuple[tuple[float, float], tuple[float, float]] = ((0, 0), (0, 0))
     columns: int = 0
     rows: int = 0
 
@@ -288,8 +289,6 @@ def _place(path: Path, t, measured: list[_Measured], rank: list[int], k: int, m:
     corridor_h = {c: 2 * CHANNEL_PAD + max(len(v) - 1, 0) * TRACK for c, v in corridor_slots.items()}
 
     # --- sizes of rows and lanes
-    header = wrap(path.title, 10_000, HEADER_SIZE, m, True)
-    header_h = MARGIN + len(header) * (HEADER_SIZE + 6) + 10
     lane_h: dict[tuple[int, int], float] = {}
     has_phase: dict[int, float] = {}
     for i, me in enumerate(measured):
@@ -304,6 +303,8 @@ def _place(path: Path, t, measured: list[_Measured], rank: list[int], k: int, m:
         col_x.append(x)
         x += CARD_W + gutter_w[p]
     width = x + MARGIN
+    header = wrap(path.title, width - 2 * MARGIN, HEADER_SIZE, m, True)
+    header_h = MARGIN + len(header) * (HEADER_SIZE + 6) + 10
     lane_y: dict[tuple[int, int], float] = {}
     corridor_y: dict[int, float] = {}
     y = header_h
@@ -411,7 +412,6 @@ def _place(path: Path, t, measured: list[_Measured], rank: list[int], k: int, m:
     first = cards[0]
     start = (MARGIN, first.y + ATTACH_Y - 15, START_W, 30)
     start_label = Line(t("start"), MARGIN + START_W / 2, first.y + ATTACH_Y + 5, SMALL_SIZE, True, kind="start")
-    edges_start = (MARGIN + START_W, first.y + ATTACH_Y)
     legend, legend_marks, legend_roles, legend_bottom = _legend(path, t, diagram_bottom, width, m)
     diagram = Diagram(
         width=width,
@@ -429,10 +429,10 @@ def _place(path: Path, t, measured: list[_Measured], rank: list[int], k: int, m:
         title=path.title,
         description=t("diagram_desc", title=path.title, count=len(path.steps)),
         language=path.language,
+        start_edge=((MARGIN + START_W, first.y + ATTACH_Y), (first.x, first.y + ATTACH_Y)),
         columns=k,
         rows=rows,
     )
-    diagram.start_edge = (edges_start, (first.x, first.y + ATTACH_Y))  # type: ignore[attr-defined]
     return diagram
 
 

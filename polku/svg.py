@@ -77,7 +77,7 @@ def render(diagram: Diagram, id_prefix: str, asset_prefix: str = "../assets/", s
     start.add(d.rect(insert=(num(sx), num(sy)), size=(num(diagram.start[2]), num(diagram.start[3])), rx=15, fill=c.STATION))
     label = diagram.start_label
     start.add(d.text(label.text, insert=(num(label.x), num(label.y)), fill="#ffffff", style="fill:#ffffff", **{"font-size": num(label.size), "font-weight": "bold", "text-anchor": "middle"}))
-    (ax, ay), (bx, by) = diagram.start_edge  # type: ignore[attr-defined]
+    (ax, ay), (bx, by) = diagram.start_edge
     start.add(d.line((num(ax), num(ay)), (num(bx), num(by)), stroke=c.LINE, **{"stroke-width": 2.5, "marker-end": f"url(#{id_prefix}-arrow)"}))
     d.add(start)
 

@@ -29,7 +29,7 @@ def make_path(titles, nexts, roles_per_step, notes, pilots) -> Path:
         steps.append(Step(id=str(i + 1), number=i + 1, title=title, roles=tuple(f"r{r}" for r in roles_per_step[i]),
                           note=notes[i], pilot=Pilot("x") if pilots[i] else None, next=tuple(dict.fromkeys(nxt)),
                           duration="1–2 viikkoa" if i % 3 == 0 else "", optional=i % 4 == 1))
-    return Path(id="p", language="fi", title="Polku", steps=tuple(steps), source="p.yaml", roles=roles)
+    return Path(id="p", language="fi", title=" ".join(titles[:3]), steps=tuple(steps), source="p.yaml", roles=roles)
 
 
 @st.composite
@@ -74,6 +74,8 @@ def check_geometry(path: Path):
             width = m.width(line.text, line.size, line.bold)
             assert card.x <= line.x and line.x + width <= card.x + card.w + 0.01, (line.text, card.step_id)
             assert card.y < line.y - line.size * 0.8 and line.y <= card.y + card.h, (line.text, card.step_id)
+    for line in d.header + d.legend:
+        assert 0 <= line.x and line.x + m.width(line.text, line.size, line.bold) <= d.width, line.text
     for note in d.notes:
         for line in note.lines:
             assert line.x + m.width(line.text, line.size) <= note.x + note.w
