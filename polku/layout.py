@@ -41,6 +41,8 @@ CHANNEL_PAD = 14
 MARGIN = 24
 HEADER_SIZE = 24
 START_W = 64
+START_GAP = 10
+START_Y = PAD + 2 * STATION_R + 8  # where the start arrow meets the first card
 
 
 @dataclass
@@ -285,7 +287,9 @@ def _place(path: Path, t, measured: list[_Measured], rank: list[int], k: int, m:
             slot[(g, e[0], e[1])] = pos
         width = 2 * CHANNEL_PAD + max(len(ordered) - 1, 0) * TRACK
         gutter_w[g] = max(width, 36 if 0 <= g < k - 1 else MARGIN)
-    gutter_w[-1] = max(gutter_w[-1], START_W + 16)
+    # The start marker stands left of the left margin's tracks: a return loop
+    # into the first step comes up that margin.
+    gutter_w[-1] += START_W + START_GAP
     corridor_h = {c: 2 * CHANNEL_PAD + max(len(v) - 1, 0) * TRACK for c, v in corridor_slots.items()}
 
     # --- sizes of rows and lanes
@@ -382,9 +386,7 @@ def _place(path: Path, t, measured: list[_Measured], rank: list[int], k: int, m:
         return (card.x + card.w if right_side else card.x, card.y + ATTACH_Y)
 
     def gutter_x(g: int, key, use: str) -> float:
-        # Tracks in the left margin may pass the start marker's x: no track
-        # reaches the first row, where the marker stands.
-        left = col_x[g] + CARD_W if g >= 0 else MARGIN
+        left = col_x[g] + CARD_W if g >= 0 else MARGIN + START_W + START_GAP
         return left + CHANNEL_PAD + slot[(g, key, use)] * TRACK
 
     corridor_track = {c: {key: pos for pos, key in enumerate(keys)} for c, keys in corridor_slots.items()}
@@ -410,8 +412,9 @@ def _place(path: Path, t, measured: list[_Measured], rank: list[int], k: int, m:
 
     # --- start marker, legend
     first = cards[0]
-    start = (MARGIN, first.y + ATTACH_Y - 15, START_W, 30)
-    start_label = Line(t("start"), MARGIN + START_W / 2, first.y + ATTACH_Y + 5, SMALL_SIZE, True, kind="start")
+    start_y = first.y + START_Y  # below the station, where no connector enters
+    start = (MARGIN, start_y - 15, START_W, 30)
+    start_label = Line(t("start"), MARGIN + START_W / 2, start_y + 5, SMALL_SIZE, True, kind="start")
     legend, legend_marks, legend_roles, legend_bottom = _legend(path, t, diagram_bottom, width, m)
     diagram = Diagram(
         width=width,
@@ -429,7 +432,7 @@ def _place(path: Path, t, measured: list[_Measured], rank: list[int], k: int, m:
         title=path.title,
         description=t("diagram_desc", title=path.title, count=len(path.steps)),
         language=path.language,
-        start_edge=((MARGIN + START_W, first.y + ATTACH_Y), (first.x, first.y + ATTACH_Y)),
+        start_edge=((MARGIN + START_W, start_y), (first.x, start_y)),
         columns=k,
         rows=rows,
     )

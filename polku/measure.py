@@ -4,8 +4,7 @@ The diagram is drawn with Atkinson Hyperlegible Next (bundled in
 assets/fonts). Its advance widths are read from metrics.json, written by
 tools/font_metrics.py, so that the build needs no font library. A character
 the font lacks (Sámi ŋ ŧ ʒ, emoji) is drawn by a fallback font and measured
-as a full em, wider than any real glyph of those fonts, so text never
-overflows its card.
+wider than any real glyph of those fonts, so text never overflows its card.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from functools import cache
 from importlib import resources
 from typing import Protocol
 
-FALLBACK_EM = 1.0  # width of a character the font lacks, in ems (conservative)
+FALLBACK_EM = 1.3  # width of a character the font lacks, in ems: wider than emoji (about 1.25) and CJK (1.0)
 VOWELS = set("aeiouyäöåAEIOUYÄÖÅéÉüÜ")
 
 

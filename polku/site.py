@@ -125,7 +125,8 @@ def render_site(site: Site, templates: FsPath) -> dict[str, bytes]:
             files[f"{here}index.html"] = page.encode("utf-8")
         index_versions = [(e.language, root + e.prefix) for e in all_editions]
         files[f"{edition.prefix}index.html"] = env.get_template("index.html").render(
-            **common, lang=edition.language, up=root, versions=index_versions, page_title=site.title
+            **common, lang=edition.language, up=root, versions=index_versions,
+            page_title=site.title if not edition.prefix else f"{t('all_paths')} – {site.title}",
         ).encode("utf-8")
         files[f"{edition.prefix}roles/index.html"] = env.get_template("roles.html").render(
             **common, lang=edition.language, up=root + "../", roles=_role_directory(site, edition),

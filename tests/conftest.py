@@ -56,3 +56,16 @@ def bundled_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("bundled") / "site"
     build(PATHS, TEMPLATES, out)
     return out
+
+
+FEATURE_SITE = EXAMPLES / "feature-site"
+
+
+@pytest.fixture(scope="session")
+def feature_site(tmp_path_factory) -> Path:
+    """A site that uses every feature of the format, translations included."""
+    from polku.site import build
+
+    out = tmp_path_factory.mktemp("features") / "site"
+    build(FEATURE_SITE, TEMPLATES, out)
+    return out

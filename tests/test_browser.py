@@ -54,6 +54,23 @@ def test_every_page_loads_clean(browser, bundled_site, server, base):
         assert problems == [], (name, problems)
 
 
+def test_every_feature_page_loads_clean_with_its_language(browser, feature_site):
+    titles = set()
+    for name in _pages(feature_site):
+        page, problems = _open(browser, feature_site.as_uri() + "/" + name)
+        lang = page.evaluate("document.documentElement.lang")
+        titles.add(page.title())
+        anchors = page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)")
+        page.close()
+        assert problems == [], (name, problems)
+        assert lang == ("sv" if name.startswith("sv/") else "fi"), name
+        for href in anchors:
+            if href.startswith("file:"):
+                target = Path(href[len("file://"):].split("#")[0])
+                assert target.is_file(), (name, href)
+    assert len(titles) == len(_pages(feature_site)), "page titles are unique"
+
+
 def test_internal_links_and_step_anchors_resolve(browser, bundled_site, server):
     for name in _pages(bundled_site):
         page, _ = _open(browser, server + name)
@@ -71,9 +88,13 @@ def test_internal_links_and_step_anchors_resolve(browser, bundled_site, server):
                 assert f'id="{anchor}"' in file.read_text(encoding="utf-8"), (name, href)
 
 
-def test_diagram_text_stays_inside_its_card_in_chromium(browser, bundled_site):
-    for path_id in ["suvi", "valtteri"]:
-        page, problems = _open(browser, (bundled_site / path_id / f"{path_id}.svg").as_uri())
+@pytest.mark.parametrize("which", ["bundled_site", "feature_site"])
+def test_diagram_text_stays_inside_its_card_in_chromium(browser, which, request):
+    site = request.getfixturevalue(which)
+    for svg in sorted(site.rglob("*.svg")):
+        if "assets" in svg.parts:
+            continue
+        page, problems = _open(browser, svg.as_uri())
         overflow = page.evaluate(
             """() => {
               const out = [];

@@ -84,7 +84,11 @@ def check_geometry(path: Path):
             assert abs(p[0] - q[0]) < 1e-9 or abs(p[1] - q[1]) < 1e-9, "connectors run straight or turn at right angles"
             for box in boxes:
                 assert not segment_hits_rect(p, q, box), (edge.source, edge.target, p, q, box)
-    segments = {}
+    start_box = d.start
+    for edge in d.edges:
+        for p, q in zip(edge.points, edge.points[1:]):
+            assert not segment_hits_rect(p, q, start_box, inset=-2), ("connector crosses the start marker", edge.source, edge.target)
+    segments = {("<start>", "<start>"): [d.start_edge]}  # shares no card with any connector
     for edge in d.edges:
         for p, q in zip(edge.points, edge.points[1:]):
             segments.setdefault((edge.source, edge.target), []).append((p, q))
@@ -138,9 +142,9 @@ def test_long_finnish_compound_is_hyphenated_at_syllables():
     assert syllable_breaks("kuntouttava") == [3, 7, 9]  # kun-tout-ta-va
 
 
-def test_missing_glyphs_are_measured_as_a_full_em():
+def test_missing_glyphs_are_measured_conservatively():
     m = bundled()
-    assert m.width("ŋ", 10) == 10 and m.width("🙂", 20) == 20
+    assert m.width("ŋ", 10) == 13 and m.width("🙂", 20) == 26
     assert m.width("a", 10) < 10
 
 

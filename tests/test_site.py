@@ -153,3 +153,32 @@ def test_translation_is_published_under_its_language(tmp_path: Path):
     assert 'hreflang="sv"' in fi
     assert (tmp_path / "site" / "sv" / "index.html").is_file()
     assert 'href="../../q/index.html"' in sv, "a path with no Swedish version is linked in its original"
+
+
+def test_role_directory_and_pilot_register_list_exactly_what_the_paths_say(feature_site: Path):
+    from .conftest import FEATURE_SITE
+
+    site, _ = load_site(FEATURE_SITE)
+    roles_page = (feature_site / "roles" / "index.html").read_text(encoding="utf-8")
+    pilots_page = (feature_site / "pilots" / "index.html").read_text(encoding="utf-8")
+    sections = re.findall(r'<section class="role" id="([^"]+)"', roles_page)
+    expected_sections = {f"role-{r}" for r in site.shared_roles["fi"]}
+    expected_links = set()
+    expected_pilots = set()
+    for path in site.originals():
+        for rid, role in path.roles.items():
+            expected_sections.add(f"role-{rid}" if role.shared else f"role-{path.id}-{rid}")
+        for step in path.steps:
+            for rid in step.roles:
+                expected_links.add((f"role-{rid}" if path.roles[rid].shared else f"role-{path.id}-{rid}", f"{path.id}/index.html#step-{step.id}"))
+            if step.pilot:
+                expected_pilots.add(f"{path.id}/index.html#step-{step.id}")
+    assert set(sections) == expected_sections and len(sections) == len(expected_sections)
+    found_links = set()
+    for anchor, body in re.findall(r'<section class="role" id="([^"]+)"(.*?)</section>', roles_page, re.S):
+        for href in re.findall(r'href="\.\./([^"]+)"', body):
+            found_links.add((anchor, href))
+    assert found_links == expected_links
+    assert set(re.findall(r'href="\.\./([^"]+#step-[^"]+)"', pilots_page)) == expected_pilots
+    sv_roles = (feature_site / "sv" / "roles" / "index.html").read_text(encoding="utf-8")
+    assert "Handledare för arbetsverksamhet i rehabiliteringssyfte" in sv_roles
