@@ -25,8 +25,8 @@ ROLE_SHAPES = ("circle", "square", "triangle", "diamond", "ring", "bar", "hexago
 
 
 def role_style(path: Path, role_id: str) -> tuple[str, str]:
-    order = [r.id for r in path.roles_used()]
-    i = order.index(role_id) if role_id in order else len(order)
+    order = path.role_order
+    i = order.get(role_id, len(order))
     # Past eight roles the shapes shift by one, so no two roles share both colour and shape
     # until the 64th; the name is always written beside the mark anyway.
     return ROLE_COLOURS[i % len(ROLE_COLOURS)], ROLE_SHAPES[(i + i // len(ROLE_COLOURS)) % len(ROLE_SHAPES)]

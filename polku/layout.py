@@ -156,14 +156,35 @@ def layout(path: Path, t, path_titles: dict[str, str] | None = None, measurer: M
     layers = max(rank) + 1
     if columns is not None:
         return _place(path, t, measured, rank, max(1, min(columns, layers)), measurer)
-    best = None
-    for k in range(1, min(layers, 10) + 1):
+    # Try column counts in order of the best scale they could possibly reach,
+    # and stop once no remaining one can beat the best placed so far.
+    candidates = sorted(range(1, min(layers, 10) + 1), key=lambda k: (-_scale_bound(measured, rank, k), k))
+    best: tuple[float, int, Diagram] | None = None
+    for k in candidates:
+        if best is not None and _scale_bound(measured, rank, k) <= best[0] + 1e-9:
+            break
         diagram = _place(path, t, measured, rank, k, measurer)
         scale = min(1280 / diagram.width, 720 / diagram.height)
-        if best is None or scale > best[0] + 1e-9:
-            best = (scale, diagram)
+        if best is None or scale > best[0] + 1e-9 or (abs(scale - best[0]) <= 1e-9 and k < best[1]):
+            best = (scale, k, diagram)
     assert best is not None
-    return best[1]
+    return best[2]
+
+
+def _scale_bound(measured: list[_Measured], rank: list[int], k: int) -> float:
+    """An upper bound on the 1280x720 scale of k columns: the least width and
+    height _place can produce (no channels, notes stacked as they will be)."""
+    width = 2 * MARGIN + MARGIN + START_W + START_GAP + k * CARD_W + (k - 1) * 36 + MARGIN
+    lanes: dict[tuple[int, int], float] = {}
+    used: dict[int, int] = {}
+    for me, r in zip(measured, rank):
+        lane = used.get(r, 0)
+        used[r] = lane + 1
+        key = (r // k, lane)
+        lanes[key] = max(lanes.get(key, 0), me.h + (NOTE_GAP + me.note_h if me.note_h else 0))
+    rows = max(rank) // k + 1
+    height = MARGIN + HEADER_SIZE + 6 + 10 + rows * 24 + sum(lanes.values()) + LANE_GAP * (len(lanes) - rows)
+    return min(1280 / width, 720 / height)
 
 
 # ------------------------------------------------------------- measuring

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 LANGUAGES = ("fi", "sv", "en")
 
@@ -73,14 +74,29 @@ class Path:
     def is_translation(self) -> bool:
         return self.original is not None
 
-    def step(self, step_id: str) -> Step:
-        return self._steps_by_id()[step_id]
+    # Derived lookups, computed once: the layout asks them thousands of times per diagram.
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {s.id: i for i, s in enumerate(self.steps)}
 
-    def _steps_by_id(self) -> dict[str, Step]:
-        return {s.id: s for s in self.steps}
+    @cached_property
+    def _roles_used(self) -> tuple[Role, ...]:
+        seen: dict[str, Role] = {}
+        for step in self.steps:
+            for role_id in step.roles:
+                seen.setdefault(role_id, self.roles[role_id])
+        return tuple(seen.values())
+
+    @cached_property
+    def role_order(self) -> dict[str, int]:
+        """Each acting role's position in order of first appearance."""
+        return {r.id: i for i, r in enumerate(self._roles_used)}
+
+    def step(self, step_id: str) -> Step:
+        return self.steps[self._positions[step_id]]
 
     def index_of(self, step_id: str) -> int:
-        return [s.id for s in self.steps].index(step_id)
+        return self._positions[step_id]
 
     def is_loop(self, source: Step, target_id: str) -> bool:
         """A connection back to the same or an earlier step: a return loop."""
@@ -88,11 +104,7 @@ class Path:
 
     def roles_used(self) -> list[Role]:
         """The roles acting on this path, in order of first appearance."""
-        seen: dict[str, Role] = {}
-        for step in self.steps:
-            for role_id in step.roles:
-                seen.setdefault(role_id, self.roles[role_id])
-        return list(seen.values())
+        return list(self._roles_used)
 
     def phase_title(self, phase_id: str | None) -> str:
         return next((p.title for p in self.phases if p.id == phase_id), "")

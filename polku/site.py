@@ -102,7 +102,6 @@ def render_site(site: Site, templates: FsPath) -> dict[str, bytes]:
             up = root + "../"
             standalone = render_svg(diagram, f"d-{path.id}", asset_prefix=f"{up}assets/", standalone=True)
             inline = render_svg(diagram, f"d-{path.id}", asset_prefix=f"{up}assets/", standalone=False)
-            inline = inline.split("?>", 1)[-1] if inline.startswith("<?xml") else inline
             here = f"{edition.prefix}{path.id}/"
 
             def path_href(other: str, up: str = up, edition: Edition = edition) -> str:
@@ -110,7 +109,7 @@ def render_site(site: Site, templates: FsPath) -> dict[str, bytes]:
                 prefix = edition.prefix if any(p.id == other for p in edition.paths) else ""
                 return f"{up}{prefix}{other}/index.html"
 
-            files[f"{here}{path.id}.svg"] = ('<?xml version="1.0" encoding="utf-8"?>\n' + standalone.split("?>", 1)[-1].lstrip() + "\n").encode("utf-8")
+            files[f"{here}{path.id}.svg"] = ('<?xml version="1.0" encoding="utf-8"?>\n' + standalone + "\n").encode("utf-8")
             page = env.get_template("path.html").render(
                 **{**common, "t": pt},
                 lang=path.language,

@@ -118,6 +118,19 @@ def test_random_paths_lay_out_cleanly(path):
     check_geometry(path)
 
 
+@given(paths())
+@settings(max_examples=60, deadline=None)
+def test_pruned_column_search_picks_what_trying_every_count_would(path):
+    def scale(d):
+        return min(1280 / d.width, 720 / d.height)
+
+    every = [layout(path, t, columns=k) for k in range(1, 11)]
+    best = max(scale(d) for d in every)
+    chosen = layout(path, t)
+    assert abs(scale(chosen) - best) <= 1e-9
+    assert chosen.columns == min(d.columns for d in every if abs(scale(d) - best) <= 1e-9)
+
+
 def test_bundled_paths_lay_out_cleanly_and_fit_a_screen():
     site, _ = load_site(PATHS)
     for path in site.paths:
