@@ -41,17 +41,20 @@ def main(ctx: click.Context) -> None:
 @PATHS
 @TEMPLATES
 @OUT
-@click.option("--pdf", is_flag=True, help="Also write each handout as PDF (not available yet).")
+@click.option("--pdf", is_flag=True, help="Also write each handout as site/<id>/<id>.pdf (needs WeasyPrint).")
 def build(paths: str = "paths", templates: str = "templates", out: str = "site", pdf: bool = False) -> None:
     """Check every path file, then write the site. A failed build leaves the previous site untouched."""
     from .site import build as build_site
 
     if pdf:
-        raise click.UsageError("--pdf is not available yet in this version of polku")
+        from .pdf import available
+
+        if (missing := available()) is not None:
+            raise click.UsageError(missing)
     if not FsPath(templates).is_dir():
         raise click.UsageError(f"no templates folder '{templates}'")
     try:
-        site, warnings, files = build_site(FsPath(paths), FsPath(templates), FsPath(out), shown=paths.rstrip("/"))
+        site, warnings, files = build_site(FsPath(paths), FsPath(templates), FsPath(out), shown=paths.rstrip("/"), pdf=pdf)
     except ContentError as error:
         _report(error.diagnostics)
         sys.exit(1)
@@ -60,7 +63,8 @@ def build(paths: str = "paths", templates: str = "templates", out: str = "site",
         sys.exit(1)
     _report(warnings)
     pages = sum(name.endswith(".html") for name in files)
-    click.echo(f"Built {len(site.paths)} path(s), {pages} page(s) into {out}/")
+    pdfs = f", {len(site.paths)} PDF(s)" if pdf else ""
+    click.echo(f"Built {len(site.paths)} path(s), {pages} page(s){pdfs} into {out}/")
 
 
 @main.command()

@@ -9,6 +9,7 @@ site exactly as it was.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -22,7 +23,9 @@ from .i18n import catalogue, translator
 from .layout import layout
 from .load import load_site
 from .model import LANGUAGES, Path, Site
-from .svg import render as render_svg
+from .colour import role_style
+from .layout import RoleMark
+from .svg import render as render_svg, render_role_mark
 
 
 @dataclass(frozen=True)
@@ -51,8 +54,29 @@ def _environment(templates: FsPath) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = markup.render
-    env.globals.update(language_names={lang: catalogue(lang)["language_name"] for lang in LANGUAGES}, role_anchor=role_anchor, loops=_loops, link_html=_link_html, format_date=format_date)
+    env.filters["css_string"] = css_string
+    env.globals.update(language_names={lang: catalogue(lang)["language_name"] for lang in LANGUAGES}, role_anchor=role_anchor, loops=_loops, link_html=_link_html, format_date=format_date, page_number_css=page_number_css, role_mark=role_mark)
     return env
+
+
+def css_string(text: str) -> markup.Markup:
+    """A quoted CSS string that no text can break out of (nor out of <style>)."""
+    escaped = "".join(c if c.isalnum() or c in " .,:;-–·/()" else f"\\{ord(c):x} " for c in str(text))
+    return markup.Markup(f'"{escaped}"')
+
+
+def page_number_css(language: str) -> markup.Markup:
+    """'Sivu {page}/{pages}' as a CSS content value with page counters."""
+    parts = re.split(r"(\{page\}|\{pages\})", catalogue(language)["print_page"])
+    values = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
+    return markup.Markup(" ".join(values.get(p) or str(css_string(p)) for p in parts if p))
+
+
+def role_mark(path: Path, role_id: str) -> markup.Markup:
+    """The role's shape and colour as a small inline SVG, as in the diagram."""
+    colour, shape = role_style(path, role_id)
+    mark = render_role_mark(RoleMark(role_id, 1, 1, 12, colour, shape))
+    return markup.Markup(f'<svg class="role-icon" viewBox="0 0 14 14" width="14" height="14" aria-hidden="true">{mark}</svg>')
 
 
 def _loops(path: Path, step) -> list[str]:
@@ -79,7 +103,7 @@ def format_date(iso: str, language: str) -> str:
     return f"{day}.{month}.{year}"
 
 
-def render_site(site: Site, templates: FsPath) -> dict[str, bytes]:
+def render_site(site: Site, templates: FsPath, pdf: bool = False) -> dict[str, bytes]:
     """Every output file, by its path relative to the site root."""
     env = _environment(templates)
     files: dict[str, bytes] = {}
@@ -110,7 +134,7 @@ def render_site(site: Site, templates: FsPath) -> dict[str, bytes]:
                 return f"{up}{prefix}{other}/index.html"
 
             files[f"{here}{path.id}.svg"] = ('<?xml version="1.0" encoding="utf-8"?>\n' + standalone + "\n").encode("utf-8")
-            page = env.get_template("path.html").render(
+            page_args = dict(
                 **{**common, "t": pt},
                 lang=path.language,
                 path=path,
@@ -118,23 +142,33 @@ def render_site(site: Site, templates: FsPath) -> dict[str, bytes]:
                 up=up,
                 path_titles=path_titles,
                 path_href=path_href,
-                versions=[(lang, up + folder) for lang, folder in versions_of(path.id)],
-                page_title=f"{path.title} – {site.title}",
+                pdf=pdf,
             )
-            files[f"{here}index.html"] = page.encode("utf-8")
-        index_versions = [(e.language, root + e.prefix) for e in all_editions]
+            versions = [(lang, up + folder) for lang, folder in versions_of(path.id)]  # folders; each page adds its file name
+            files[f"{here}index.html"] = env.get_template("path.html").render(
+                **page_args, audience="client", versions=[(lang, f"{href}index.html") for lang, href in versions], page_title=f"{path.title} – {site.title}",
+            ).encode("utf-8")
+            files[f"{here}professional.html"] = env.get_template("path.html").render(
+                **page_args, audience="professional", versions=[(lang, f"{href}professional.html") for lang, href in versions],
+                page_title=f"{path.title} ({pt('professional_version')}) – {site.title}",
+            ).encode("utf-8")
+            files[f"{here}print.html"] = env.get_template("print.html").render(
+                **page_args, versions=[(lang, f"{href}print.html") for lang, href in versions],
+                page_title=f"{path.title} ({pt('print')}) – {site.title}",
+            ).encode("utf-8")
+        index_versions = [(e.language, root + e.prefix + "index.html") for e in all_editions]
         files[f"{edition.prefix}index.html"] = env.get_template("index.html").render(
             **common, lang=edition.language, up=root, versions=index_versions,
             page_title=site.title if not edition.prefix else f"{t('all_paths')} – {site.title}",
         ).encode("utf-8")
         files[f"{edition.prefix}roles/index.html"] = env.get_template("roles.html").render(
             **common, lang=edition.language, up=root + "../", roles=_role_directory(site, edition),
-            versions=[(lang, root + "../" + href + "roles/") for lang, href in ((e.language, e.prefix) for e in all_editions)],
+            versions=[(lang, root + "../" + href + "roles/index.html") for lang, href in ((e.language, e.prefix) for e in all_editions)],
             page_title=f"{t('roles_title')} – {site.title}",
         ).encode("utf-8")
         files[f"{edition.prefix}pilots/index.html"] = env.get_template("pilots.html").render(
             **common, lang=edition.language, up=root + "../", pilots=[(p, s) for p in edition.paths for s in p.steps if s.pilot],
-            versions=[(lang, root + "../" + href + "pilots/") for lang, href in ((e.language, e.prefix) for e in all_editions)],
+            versions=[(lang, root + "../" + href + "pilots/index.html") for lang, href in ((e.language, e.prefix) for e in all_editions)],
             page_title=f"{t('pilots_title')} – {site.title}",
         ).encode("utf-8")
 
@@ -188,7 +222,8 @@ def _safe_join(root: FsPath, relative: str) -> FsPath:
     return target
 
 
-def write_atomically(files: dict[str, bytes], out: FsPath) -> None:
+def write_atomically(files: dict[str, bytes], out: FsPath, finish=None) -> None:
+    """Write files into a staging folder, let finish(staging) add to it, then swap it in."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = FsPath(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
@@ -197,6 +232,8 @@ def write_atomically(files: dict[str, bytes], out: FsPath) -> None:
             target = _safe_join(staging, relative)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(files[relative])
+        if finish is not None:
+            finish(staging)
         os.chmod(staging, 0o755)
         if out.exists():
             old = FsPath(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
@@ -210,9 +247,15 @@ def write_atomically(files: dict[str, bytes], out: FsPath) -> None:
         raise
 
 
-def build(paths: FsPath, templates: FsPath, out: FsPath, shown: str | None = None):
+def build(paths: FsPath, templates: FsPath, out: FsPath, shown: str | None = None, pdf: bool = False):
     """Check everything, render everything, then replace out. Returns the warnings."""
     site, warnings = load_site(paths, shown)
-    files = render_site(site, templates)
-    write_atomically(files, out)
+    files = render_site(site, templates, pdf=pdf)
+    finish = None
+    if pdf:
+        from .pdf import write_pdfs
+
+        jobs = [(f"{e.prefix}{p.id}/print.html", f"{e.prefix}{p.id}/{p.id}.pdf") for e in editions(site) for p in e.paths]
+        finish = lambda staging: write_pdfs(staging, jobs)  # noqa: E731
+    write_atomically(files, out, finish)
     return site, warnings, files

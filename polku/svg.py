@@ -21,17 +21,21 @@ def num(x: float) -> str:
     return "0" if text == "-0" else text
 
 
+# Exactly the characters the bundled font has (tests/test_fonts.py checks it
+# against the font), so that a character it lacks, such as the Sámi ŋ ŧ ʒ,
+# falls back to the next font of the stack instead of a missing glyph.
+# templates/assets/style.css declares the same range.
+UNICODE_RANGE = "U+0020-007E,U+00A0-00AC,U+00AE-00B4,U+00B6-0107,U+010A-0113,U+0116-011B,U+011E-0123,U+0126-0127,U+012A-012B,U+012E-0133,U+0136-0137,U+0139-013E,U+0141-0148,U+0150-0155,U+0158-015B,U+015E-0165,U+016A-016B,U+016E-017E,U+0192,U+0218-021B,U+0237,U+02C6-02C7,U+02C9,U+02DA,U+02DC-02DD,U+0300-0301,U+0303-0304,U+0308,U+1E80-1E85,U+1E9E,U+1EF2-1EF3,U+2009,U+2013-2014,U+2018-201A,U+201C-201E,U+2020,U+2022,U+2026,U+2039-203A,U+2044,U+20AC,U+20B9,U+2113,U+2122,U+2212,U+2215"
+
+
 def font_face_css(asset_prefix: str) -> str:
-    faces = []
-    for weight in (400, 700):
-        for subset, unicode_range in (("latin", "U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD"), ("latin-ext", "U+0100-02AF,U+0304,U+0308,U+0329,U+1E00-1E9F,U+1EF2-1EFF,U+2020,U+20A0-20AB,U+20AD-20C0,U+2113,U+2C60-2C7F,U+A720-A7FF")):
-            faces.append(
-                "@font-face{font-family:'Atkinson Hyperlegible Next';font-style:normal;"
-                f"font-weight:{weight};font-display:swap;"
-                f"src:url('{asset_prefix}fonts/atkinson-hyperlegible-next-{subset}-{weight}-normal.woff2') format('woff2');"
-                f"unicode-range:{unicode_range}}}"
-            )
-    return "".join(faces)
+    return "".join(
+        "@font-face{font-family:'Atkinson Hyperlegible Next';font-style:normal;"
+        f"font-weight:{weight};font-display:swap;"
+        f"src:url('{asset_prefix}fonts/atkinson-hyperlegible-next-{weight}.woff2') format('woff2');"
+        f"unicode-range:{UNICODE_RANGE}}}"
+        for weight in (400, 700)
+    )
 
 
 class El:
@@ -239,3 +243,10 @@ def _role_mark(mark: RoleMark) -> El:
         "cross": [(x + s * 0.35, y), (x + s * 0.65, y), (x + s * 0.65, y + s * 0.35), (x + s, y + s * 0.35), (x + s, y + s * 0.65), (x + s * 0.65, y + s * 0.65), (x + s * 0.65, y + s), (x + s * 0.35, y + s), (x + s * 0.35, y + s * 0.65), (x, y + s * 0.65), (x, y + s * 0.35), (x + s * 0.35, y + s * 0.35)],
     }[mark.shape]
     return El("polygon", {"points": " ".join(f"{num(px)},{num(py)}" for px, py in points), **_attrs(attrs)})
+
+
+def render_role_mark(mark: RoleMark) -> str:
+    """One role mark as SVG text, for the pages' role lists."""
+    out: list[str] = []
+    _role_mark(mark).write(out)
+    return "".join(out)

@@ -19,6 +19,21 @@ CHROMIUM_ARGS = [
 ]
 
 
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI (POLKU_REQUIRE_BROWSER=1) a skipped test is a failed run, never a quiet pass."""
+    if os.environ.get("POLKU_REQUIRE_BROWSER") and _skipped and exitstatus == 0:
+        print(f"\n{len(_skipped)} test(s) skipped, which CI does not allow: " + ", ".join(_skipped[:5]))
+        session.exitstatus = 1
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

@@ -39,11 +39,13 @@ def test_every_step_has_its_section(bundled_site: Path):
             assert f'id="step-{step.id}"' in html
 
 
-def test_client_page_never_shows_professional_notes(tmp_path: Path):
+def test_professional_notes_only_on_the_professional_page(tmp_path: Path):
     paths = write_paths(tmp_path / "paths", {"p.yaml": "title: P\nsteps:\n  - title: A\n    text: Asiakkaalle.\n    professional: SALAINEN-SISÄINEN-OHJE\n"})
     build(paths, TEMPLATES, tmp_path / "site")
-    for page in (tmp_path / "site").rglob("*"):
-        if page.is_file() and page.suffix in (".html", ".svg"):
+    site = tmp_path / "site"
+    assert "SALAINEN-SISÄINEN-OHJE" in (site / "p" / "professional.html").read_text(encoding="utf-8")
+    for page in site.rglob("*"):
+        if page.is_file() and page.suffix in (".html", ".svg") and page.name != "professional.html":
             assert "SALAINEN-SISÄINEN-OHJE" not in page.read_text(encoding="utf-8"), page
 
 

@@ -1,21 +1,460 @@
-// The word filter on the index page. Without JavaScript every path is simply listed.
+// polku's pages, made interactive. Without JavaScript every page is a complete
+// document: all paths, all steps, all text. Nothing here stores anything: the
+// walk and "my path" live only in the page's address.
 (function () {
   "use strict";
-  var box = document.querySelector(".filter");
-  if (!box) return;
-  var input = box.querySelector("input");
-  var none = box.querySelector(".filter-none");
-  var cards = Array.prototype.slice.call(document.querySelectorAll(".path-card"));
-  box.hidden = false;
-  input.addEventListener("input", function () {
-    var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
-    var shown = 0;
-    cards.forEach(function (card) {
-      var text = card.getAttribute("data-search");
-      var match = words.every(function (w) { return text.indexOf(w) !== -1; });
-      card.hidden = !match;
-      if (match) shown += 1;
+
+  function $(selector, root) { return (root || document).querySelector(selector); }
+  function $$(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
+  function words(text) { return (text || "").split(/\s+/).filter(Boolean); }
+  function format(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (m, key) { return key in values ? values[key] : m; });
+  }
+
+  // ------------------------------------------------------------ index filter
+  (function filter() {
+    var box = $(".filter");
+    if (!box) return;
+    var input = $("input", box);
+    var none = $(".filter-none", box);
+    var cards = $$(".path-card");
+    box.hidden = false;
+    input.addEventListener("input", function () {
+      var wanted = words(input.value.toLowerCase());
+      var shown = 0;
+      cards.forEach(function (card) {
+        var text = card.getAttribute("data-search");
+        var match = wanted.every(function (w) { return text.indexOf(w) !== -1; });
+        card.hidden = !match;
+        if (match) shown += 1;
+      });
+      none.hidden = shown !== 0;
     });
-    none.hidden = shown !== 0;
+  })();
+
+  // ------------------------------------------------------------ the path graph
+  // Read from the step sections the build wrote: data-next (forward), data-loops
+  // (back to an earlier step), data-optional.
+  var stepNodes = $$("[data-step][data-next]");
+  if (!stepNodes.length) return;
+  var steps = {};
+  var order = [];
+  stepNodes.forEach(function (node, index) {
+    var id = node.getAttribute("data-step");
+    order.push(id);
+    var group = $('.polku-diagram g.step[data-step="' + id + '"]');
+    steps[id] = {
+      id: id,
+      index: index,
+      node: node,
+      item: node.closest("li") || node,
+      next: words(node.getAttribute("data-next")),
+      loops: words(node.getAttribute("data-loops")),
+      optional: node.hasAttribute("data-optional"),
+      group: group,
+      label: ($("h3", node) || node).textContent.replace(/\s+/g, " ").trim(),
+      title: node.getAttribute("data-title")
+    };
   });
+  var first = order[0];
+
+  // ------------------------------------------------------------ my path
+  // ?at=<step>&choose=<fork>.<branch>,...&skip=<step>,... : ids are [a-z0-9-].
+  var mine = readMine(location.search);
+
+  function readMine(search) {
+    var params = new URLSearchParams(search);
+    var state = { at: null, choose: {}, skip: {} };
+    var at = params.get("at");
+    if (at && steps[at]) state.at = at;
+    words((params.get("choose") || "").replace(/,/g, " ")).forEach(function (pair) {
+      var parts = pair.split(".");
+      var fork = steps[parts[0]];
+      if (fork && fork.next.indexOf(parts[1]) !== -1) state.choose[parts[0]] = parts[1];
+    });
+    words((params.get("skip") || "").replace(/,/g, " ")).forEach(function (id) {
+      if (steps[id] && steps[id].optional) state.skip[id] = true;
+    });
+    return state;
+  }
+
+  function mineQuery(state) {
+    var parts = [];
+    if (state.at) parts.push("at=" + state.at);
+    var chosen = Object.keys(state.choose).sort().map(function (k) { return k + "." + state.choose[k]; });
+    if (chosen.length) parts.push("choose=" + chosen.join(","));
+    var skipped = Object.keys(state.skip).sort();
+    if (skipped.length) parts.push("skip=" + skipped.join(","));
+    return parts.length ? "?" + parts.join("&") : "";
+  }
+
+  function isPersonal(state) {
+    return !!(state.at || Object.keys(state.choose).length || Object.keys(state.skip).length);
+  }
+
+  // Where a step leads on this client's path: the chosen branch of a fork,
+  // and through a left-out optional step to what follows it.
+  function forward(id) {
+    var step = steps[id];
+    var targets = mine.choose[id] ? [mine.choose[id]] : step.next;
+    var out = [];
+    var seen = {};
+    (function expand(list) {
+      list.forEach(function (t) {
+        if (seen[t]) return;
+        seen[t] = true;
+        if (mine.skip[t]) expand(mine.choose[t] ? [mine.choose[t]] : steps[t].next);
+        else out.push(t);
+      });
+    })(targets);
+    return out;
+  }
+
+  function onMyPath() {
+    var on = {};
+    if (!isPersonal(mine)) { order.forEach(function (id) { on[id] = true; }); return on; }
+    var queue = [first];
+    if (mine.skip[first]) { queue = forward(first); } else { on[first] = true; }
+    queue.forEach(function (id) { on[id] = true; });
+    for (var i = 0; i < queue.length; i += 1) {
+      forward(queue[i]).forEach(function (t) {
+        if (!on[t]) { on[t] = true; queue.push(t); }
+      });
+    }
+    if (mine.skip[first]) delete on[first];
+    return on;
+  }
+
+  // The steps from the start to a step, shortest first: what lies behind.
+  function routeTo(target) {
+    var start = mine.skip[first] ? forward(first) : [first];
+    var previous = {};
+    var queue = start.slice();
+    start.forEach(function (id) { previous[id] = null; });
+    for (var i = 0; i < queue.length; i += 1) {
+      if (queue[i] === target) break;
+      forward(queue[i]).forEach(function (t) {
+        if (!(t in previous)) { previous[t] = queue[i]; queue.push(t); }
+      });
+    }
+    if (!(target in previous)) return [];
+    var route = [];
+    for (var id = previous[target]; id; id = previous[id]) route.unshift(id);
+    return route;
+  }
+
+  function svgBadge(step, kind, text) {
+    if (!step.group) return;
+    var old = $(".badge", step.group);
+    if (old) old.parentNode.removeChild(old);
+    if (!kind) return;
+    var box = $(".box", step.group);
+    var ns = "http://www.w3.org/2000/svg";
+    var g = document.createElementNS(ns, "g");
+    g.setAttribute("class", "badge badge-" + kind);
+    g.setAttribute("aria-hidden", "true");
+    var rect = document.createElementNS(ns, "rect");
+    var label = document.createElementNS(ns, "text");
+    label.textContent = text;
+    var right = parseFloat(box.getAttribute("x")) + parseFloat(box.getAttribute("width"));
+    var top = parseFloat(box.getAttribute("y"));
+    var width = 16 + text.length * 7.6;
+    rect.setAttribute("x", right - width);
+    rect.setAttribute("y", top - 13);
+    rect.setAttribute("width", width);
+    rect.setAttribute("height", 24);
+    rect.setAttribute("rx", 12);
+    label.setAttribute("x", right - width / 2);
+    label.setAttribute("y", top + 4);
+    label.setAttribute("text-anchor", "middle");
+    label.setAttribute("font-size", "14");
+    label.setAttribute("font-weight", "bold");
+    g.appendChild(rect);
+    g.appendChild(label);
+    step.group.appendChild(g);
+  }
+
+  var bar = $(".walk-bar");
+  var labels = $("[data-here]");  // the walk bar, or the handout
+  var texts = {};
+  ["now", "behind", "here", "end", "back-to", "present", "present-exit"].forEach(function (key) {
+    texts[key.replace(/-(\w)/g, function (m, c) { return c.toUpperCase(); })] = labels ? labels.getAttribute("data-" + key) || "" : "";
+  });
+
+  function showMine() {
+    var on = onMyPath();
+    var personal = isPersonal(mine);
+    var count = 0;
+    order.forEach(function (id) {
+      var step = steps[id];
+      var shown = !!on[id];
+      if (shown) count += 1;
+      step.item.hidden = !shown;
+      step.node.classList.toggle("here", mine.at === id);
+      if (step.group) step.group.classList.toggle("off", !shown);
+    });
+    $$(".polku-diagram .edge").forEach(function (edge) {
+      var from = edge.getAttribute("data-from"), to = edge.getAttribute("data-to");
+      var used = on[from] && on[to] && (!mine.choose[from] || steps[from].loops.indexOf(to) !== -1 || mine.choose[from] === to);
+      edge.classList.toggle("off", personal && !used);
+    });
+    $$(".polku-diagram g.note").forEach(function (note) {
+      note.classList.toggle("off", !on[note.getAttribute("data-step")]);
+    });
+    var status = $(".mypath-status");
+    if (status) {
+      status.hidden = !personal;
+      var counter = $(".mypath-count", status);
+      counter.textContent = format(counter.getAttribute("data-template"), { n: count, total: order.length });
+      $(".mypath-print", status).setAttribute("href", "print.html" + mineQuery(mine));
+    }
+    var behind = mine.at ? routeTo(mine.at) : [];
+    order.forEach(function (id) { steps[id].node.classList.toggle("done", behind.indexOf(id) !== -1); });
+    paintBadges();
+    // Links to the other versions of this page keep the choices and the step.
+    $$("a.version-link").forEach(function (a) {
+      a.setAttribute("href", a.getAttribute("href").split(/[?#]/)[0] + mineQuery(mine) + location.hash);
+    });
+  }
+
+  // ------------------------------------------------------------ walk-through
+  var walk = { on: false, current: null, trail: [] };
+
+  function paintBadges() {
+    var behind = walk.on ? walk.trail : (mine.at ? routeTo(mine.at) : []);
+    order.forEach(function (id) {
+      var step = steps[id];
+      var current = walk.on && walk.current === id;
+      var isBehind = behind.indexOf(id) !== -1;
+      step.node.classList.toggle("current", current);
+      step.node.classList.toggle("behind", walk.on && isBehind);
+      if (current) step.node.setAttribute("aria-current", "step");
+      else step.node.removeAttribute("aria-current");
+      if (step.group) {
+        step.group.classList.toggle("current", current);
+        step.group.classList.toggle("behind", isBehind);
+        step.group.classList.toggle("here", mine.at === id);
+        if (current) step.group.setAttribute("aria-current", "step");
+        else step.group.removeAttribute("aria-current");
+      }
+      var kind = current ? "now" : (mine.at === id ? "here" : (isBehind ? "behind" : null));
+      var label = { now: texts.now, here: texts.here, behind: "✓ " + texts.behind }[kind];
+      svgBadge(step, kind, label);
+    });
+  }
+
+  if (!bar) { showMine(); return; }
+
+  var controls = $(".walk-controls");
+  var startButton = $(".walk-start");
+  var prevButton = $(".walk-prev", bar);
+  var nextButton = $(".walk-next", bar);
+  var choices = $(".walk-choices", bar);
+  var statusLine = $(".walk-status", bar);
+  var presentButton = $(".walk-present", bar);
+  controls.hidden = false;
+
+  function stepHash(id) { return "#step-" + id; }
+
+  function address(id) {
+    return location.pathname + mineQuery(mine) + (id ? stepHash(id) : "");
+  }
+
+  function options(id) {
+    // Where "next" can go from a step: its way forward on this path, then any loop back.
+    return forward(id).map(function (t) { return { id: t, loop: false }; })
+      .concat(steps[id].loops.map(function (t) { return { id: t, loop: true }; }));
+  }
+
+  function scrollDiagramTo(step) {
+    var scroller = $(".diagram-scroll");
+    if (!scroller || !step.group) return;
+    var box = step.group.getBoundingClientRect();
+    var frame = scroller.getBoundingClientRect();
+    scroller.scrollLeft += (box.left + box.width / 2) - (frame.left + frame.width / 2);
+    scroller.scrollTop += (box.top + box.height / 2) - (frame.top + frame.height / 2);
+  }
+
+  function render(focusTarget) {
+    var step = steps[walk.current];
+    document.body.classList.add("walking");
+    bar.hidden = false;
+    paintBadges();
+    var next = options(walk.current);
+    prevButton.disabled = walk.trail.length === 0;
+    $$("button", choices).forEach(function (b) { b.parentNode.removeChild(b); });
+    var fork = next.length > 1;
+    choices.hidden = !fork;
+    nextButton.hidden = fork;
+    nextButton.disabled = next.length === 0;
+    next.forEach(function (option) {
+      if (!fork) return;
+      var target = steps[option.id];
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = option.loop ? "↺ " + format(texts.backTo, { title: target.title }) : target.title + " →";
+      button.addEventListener("click", function () { go(option.id, "forward"); focusChoiceOrNext(); });
+      choices.appendChild(button);
+    });
+    statusLine.textContent = step.label + (next.length === 0 ? " " + texts.end : "");
+    step.node.scrollIntoView({ block: "nearest" });
+    scrollDiagramTo(step);
+    if (focusTarget === "step") step.node.focus({ preventScroll: true });
+  }
+
+  function focusChoiceOrNext() {
+    var first = $("button", choices);
+    if (!choices.hidden && first) first.focus();
+    else if (!nextButton.disabled) nextButton.focus();
+    else prevButton.focus();
+  }
+
+  function go(id, how, focusTarget) {
+    if (!steps[id]) return;
+    if (how === "forward" && walk.current) walk.trail.push(walk.current);
+    else if (how === "back") walk.trail.pop();
+    else if (how === "jump") {
+      var at = walk.trail.indexOf(id);
+      walk.trail = at !== -1 ? walk.trail.slice(0, at) : routeTo(id);
+    }
+    walk.on = true;
+    walk.current = id;
+    if (location.hash !== stepHash(id)) history.pushState(null, "", address(id));
+    render(focusTarget);
+  }
+
+  function next() {
+    var list = options(walk.current);
+    if (list.length === 1) go(list[0].id, "forward");
+    else if (list.length > 1) focusChoiceOrNext();
+  }
+
+  function previous() {
+    if (walk.trail.length) go(walk.trail[walk.trail.length - 1], "back");
+  }
+
+  function present(on) {
+    document.body.classList.toggle("presenting", on);
+    presentButton.setAttribute("aria-pressed", on ? "true" : "false");
+    presentButton.textContent = on ? texts.presentExit : texts.present;
+    if (walk.current) render();
+  }
+
+  function stop(keepAddress) {
+    walk.on = false;
+    walk.current = null;
+    walk.trail = [];
+    present(false);
+    document.body.classList.remove("walking");
+    bar.hidden = true;
+    paintBadges();
+    if (!keepAddress && location.hash) history.pushState(null, "", address(null));
+    startButton.focus();
+  }
+
+  startButton.addEventListener("click", function () {
+    go(mine.at || (mine.skip[first] ? forward(first)[0] : first), "jump", "step");
+  });
+  nextButton.addEventListener("click", function () { next(); if (!nextButton.hidden && !nextButton.disabled) nextButton.focus(); else focusChoiceOrNext(); });
+  prevButton.addEventListener("click", function () { previous(); if (prevButton.disabled) focusChoiceOrNext(); });
+  presentButton.addEventListener("click", function () { present(!document.body.classList.contains("presenting")); presentButton.focus(); });
+  $(".walk-stop", bar).addEventListener("click", function () { stop(false); });
+
+  document.addEventListener("keydown", function (event) {
+    if (!walk.on || event.altKey || event.ctrlKey || event.metaKey) return;
+    var tag = event.target.tagName;
+    if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA") return;
+    if (event.key === "ArrowRight" || event.key === "ArrowDown" || event.key === "PageDown") {
+      event.preventDefault();
+      var list = options(walk.current);
+      if (list.length === 1) go(list[0].id, "forward", "step");
+      else focusChoiceOrNext();
+    } else if (event.key === "ArrowLeft" || event.key === "ArrowUp" || event.key === "PageUp") {
+      event.preventDefault();
+      if (walk.trail.length) go(walk.trail[walk.trail.length - 1], "back", "step");
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      if (document.body.classList.contains("presenting")) { present(false); presentButton.focus(); } else stop(false);
+    }
+  });
+
+  // The back and forward buttons of the browser move the walk too.
+  window.addEventListener("popstate", function () {
+    mine = readMine(location.search);
+    syncForm();
+    showMine();
+    var id = stepFromHash();
+    if (id) go(id, "jump");
+    else if (walk.on) stop(true);
+  });
+
+  function stepFromHash() {
+    var match = /^#step-([a-z0-9-]+)$/.exec(location.hash);
+    return match && steps[match[1]] ? match[1] : null;
+  }
+
+  // ------------------------------------------------------------ my path form
+  var form = $("#mypath");
+  var toggle = $(".mypath-toggle");
+
+  function syncForm() {
+    if (!form) return;
+    $("#mypath-at", form).value = mine.at || "";
+    $$(".mypath-fork", form).forEach(function (set) {
+      var fork = set.getAttribute("data-fork");
+      $$("input", set).forEach(function (input) { input.checked = input.value === (mine.choose[fork] || ""); });
+    });
+    $$('input[name="keep"]', form).forEach(function (input) { input.checked = !mine.skip[input.value]; });
+  }
+
+  if (form && toggle) {
+    toggle.addEventListener("click", function () {
+      var open = form.hidden;
+      form.hidden = !open;
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) $("select, input", form).focus();
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var state = { at: $("#mypath-at", form).value || null, choose: {}, skip: {} };
+      $$(".mypath-fork", form).forEach(function (set) {
+        var checked = $("input:checked", set);
+        if (checked && checked.value) state.choose[set.getAttribute("data-fork")] = checked.value;
+      });
+      $$('input[name="keep"]', form).forEach(function (input) { if (!input.checked) state.skip[input.value] = true; });
+      mine = state;
+      history.pushState(null, "", address(walk.on ? walk.current : null));
+      showMine();
+      if (walk.on && !onMyPath()[walk.current]) stop(false);
+      else if (walk.on) render();
+    });
+    $$(".mypath-reset").forEach(function (button) {
+      button.addEventListener("click", function () {
+        mine = { at: null, choose: {}, skip: {} };
+        syncForm();
+        history.pushState(null, "", address(walk.on ? walk.current : null));
+        showMine();
+        toggle.focus();
+      });
+    });
+  }
+
+  syncForm();
+  showMine();
+  var initial = stepFromHash();
+  if (initial) {
+    walk.trail = routeTo(initial);
+    walk.on = true;
+    walk.current = initial;
+    render("step");
+  }
+})();
+
+// The printable handout: a print button, and "my path" applied from the address.
+(function () {
+  "use strict";
+  var controls = document.querySelector(".print-controls");
+  if (!controls) return;
+  controls.hidden = false;
+  controls.querySelector(".print-button").addEventListener("click", function () { window.print(); });
 })();

@@ -1,0 +1,66 @@
+"""Handouts as PDF: each path's print.html rendered by WeasyPrint.
+
+Runs on the staged site before it replaces the old one, so a PDF that
+fails leaves the previous site in place. WeasyPrint runs no JavaScript, so
+a PDF is always the whole path; a client's own choices ("my path") are
+printed from the browser. Only files inside the staged site are read:
+nothing is fetched from another host.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+
+def _fetcher(root: Path):
+    from weasyprint.urls import URLFetcher
+
+    class LocalOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            target = Path(unquote(parts.path)).resolve()
+            if parts.scheme != "file" or not target.is_relative_to(root):
+                raise ValueError(f"not part of the site: {url}")
+            return super().fetch(url, headers)
+
+    return LocalOnly(allowed_protocols={"file"}, fail_on_errors=True)
+
+
+_FONTS = None  # one per worker process: the site's fonts are decoded once, not once per PDF
+
+
+def _one(job: tuple[str, str, str]) -> str:
+    global _FONTS
+    root, html, pdf = job
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    if _FONTS is None:
+        _FONTS = FontConfiguration()
+    base = Path(root).resolve()
+    document = weasyprint.HTML(filename=str(base / html), url_fetcher=_fetcher(base), media_type="print")
+    # No creation date or random identifier: the same site gives the same bytes.
+    document.write_pdf(str(base / pdf), font_config=_FONTS, pdf_identifier=b"polku", custom_metadata=False, pdf_tags=True)
+    return pdf
+
+
+def write_pdfs(root: Path, jobs: list[tuple[str, str]], workers: int | None = None) -> list[str]:
+    """Render each (print.html, x.pdf) pair, relative to root, on every core."""
+    work = [(str(root), html, pdf) for html, pdf in jobs]
+    workers = workers or min(len(work), os.cpu_count() or 1)
+    if workers <= 1:
+        return [_one(job) for job in work]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_one, work))
+
+
+def available() -> str | None:
+    """None when PDFs can be made, otherwise why not, in words."""
+    try:
+        import weasyprint  # noqa: F401
+    except Exception as error:  # ImportError, or OSError when Pango is missing
+        return f"PDFs need WeasyPrint and the Pango library: {error}"
+    return None

@@ -1,0 +1,192 @@
+"""Walking a client through a path in Chromium: keys, buttons, forks, loops, the address, "my path"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
+
+
+def _page(browser, url: str, width: int = 1366, height: int = 768, javascript: bool = True):
+    context = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=javascript)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(url)
+    return page, errors
+
+
+def _current(page) -> list[str]:
+    """Every element marked aria-current=step, as tag:step-id."""
+    return page.evaluate(
+        "[...document.querySelectorAll('[aria-current=step]')].map(e => e.tagName.toLowerCase() + ':' + e.dataset.step)"
+    )
+
+
+def _hash(page) -> str:
+    return page.evaluate("location.hash")
+
+
+def test_opening_a_step_address_starts_the_walk_there(browser, feature_site):
+    page, errors = _page(browser, (feature_site / "haara" / "index.html").as_uri() + "#step-b")
+    assert _current(page) == ["g:b", "section:b"]
+    assert page.evaluate("document.activeElement.id") == "step-b", "focus moves to the current step's text"
+    assert page.is_visible(".walk-bar")
+    assert "Arbetsverksamhet" in page.inner_text(".walk-status")
+    assert page.get_attribute(".walk-status", "aria-live") == "polite", "a screen reader hears the change"
+    # The step before it on the way here looks "behind you", in the diagram and the text.
+    assert page.evaluate("document.querySelector('.polku-diagram g.step[data-step=a]').classList.contains('behind')")
+    assert page.evaluate("document.getElementById('step-a').classList.contains('behind')")
+    assert errors == []
+
+
+def test_keys_walk_through_a_fork_and_a_loop_and_the_address_follows(browser, feature_site):
+    page, errors = _page(browser, (feature_site / "haara" / "index.html").as_uri() + "#step-b")
+    page.keyboard.press("ArrowRight")
+    assert _current(page) == ["g:d", "section:d"] and _hash(page) == "#step-d"
+    # d goes on to e or back to a: the client chooses, and arrows move focus to the choices.
+    page.keyboard.press("ArrowRight")
+    assert _current(page) == ["g:d", "section:d"], "a fork does not choose by itself"
+    choices = page.locator(".walk-choices button")
+    assert choices.count() == 2
+    assert page.evaluate("document.activeElement.closest('.walk-choices') !== null")
+    labels = choices.all_inner_texts()
+    assert any("Loppu" in text for text in labels) and any("Työllistymis" in text for text in labels)
+    page.locator(".walk-choices button", has_text="↺").click()  # the return loop
+    assert _current(page) == ["g:a", "section:a"] and _hash(page) == "#step-a"
+    # At a the path forks into b and c.
+    page.locator(".walk-choices button", has_text="Sámi").click()
+    assert _current(page) == ["g:c", "section:c"]
+    page.keyboard.press("ArrowRight")  # c leads on to d (and also continues in another path)
+    assert _current(page) == ["g:d", "section:d"]
+    # The browser's back button retraces the walk; reloading keeps the place.
+    page.go_back()
+    assert _current(page) == ["g:c", "section:c"] and _hash(page) == "#step-c"
+    page.go_back()
+    page.go_back()
+    assert _current(page) == ["g:d", "section:d"]
+    page.reload()
+    assert _current(page) == ["g:d", "section:d"]
+    page.keyboard.press("ArrowLeft")
+    assert _current(page) == ["g:b", "section:b"]
+    page.keyboard.press("Escape")
+    assert _current(page) == [] and _hash(page) == ""
+    assert not page.is_visible(".walk-bar")
+    assert page.evaluate("document.activeElement.className") == "walk-start", "focus returns to the button that starts the walk"
+    assert errors == []
+
+
+def test_buttons_walk_from_the_start(browser, bundled_site):
+    page, errors = _page(browser, (bundled_site / "suvi" / "index.html").as_uri())
+    assert _current(page) == []
+    page.click(".walk-start")
+    first = page.evaluate("document.querySelector('section.step').dataset.step")
+    assert _current(page) == [f"g:{first}", f"section:{first}"]
+    assert page.is_disabled(".walk-prev")
+    page.click(".walk-next")
+    page.click(".walk-next")
+    assert _hash(page) == "#step-palvelutarpeen-arviointi"
+    assert page.evaluate("document.activeElement.className") == "walk-next", "focus stays on the button pressed"
+    page.click(".walk-prev")
+    assert _hash(page) == "#step-monialainen-suunnitelma"
+    page.click(".walk-stop")
+    assert _current(page) == []
+    assert errors == []
+
+
+@pytest.mark.parametrize("width,height", [(1366, 768), (1920, 1080)])
+def test_walk_and_presentation_screenshots(browser, bundled_site, width, height):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page, errors = _page(browser, (bundled_site / "suvi" / "index.html").as_uri() + "#step-loppuarvio", width, height)
+    page.evaluate("document.fonts.ready")
+    # The current card is scrolled into the visible part of the diagram.
+    visible = page.evaluate("""(() => {
+        const box = document.querySelector('.polku-diagram g.step[data-step=loppuarvio]').getBoundingClientRect();
+        const frame = document.querySelector('.diagram-scroll').getBoundingClientRect();
+        return box.top >= frame.top - 1 && box.bottom <= frame.bottom + 1 && box.left >= frame.left - 1 && box.right <= frame.right + 1;
+    })()""")
+    assert visible
+    page.screenshot(path=str(SHOTS / f"walk-{width}.png"))
+    page.click(".walk-present")
+    assert page.evaluate("document.body.classList.contains('presenting')")
+    assert page.get_attribute(".walk-present", "aria-pressed") == "true"
+    # Only the current step's text is shown, large, beside the whole diagram; nothing scrolls sideways.
+    shown = page.evaluate("[...document.querySelectorAll('.steps > li')].filter(li => li.offsetParent !== null).map(li => li.querySelector('section').dataset.step)")
+    assert shown == ["loppuarvio"]
+    assert page.evaluate("parseFloat(getComputedStyle(document.querySelector('.steps')).fontSize)") >= 22
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    svg = page.evaluate("(() => { const r = document.querySelector('.polku-diagram').getBoundingClientRect(); return [r.width, r.height]; })()")
+    assert svg[0] > width * 0.5 and svg[1] > height * 0.5
+    page.keyboard.press("ArrowRight")  # still walks by keyboard alone
+    page.screenshot(path=str(SHOTS / f"present-{width}.png"))
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.body.classList.contains('presenting')")
+    assert _current(page) != [], "the first Esc leaves the presentation, the walk goes on"
+    assert errors == []
+
+
+def test_without_javascript_the_page_is_a_complete_document(browser, feature_site):
+    page, _ = _page(browser, (feature_site / "haara" / "index.html").as_uri() + "#step-d", javascript=False)
+    sections = page.locator("section.step")
+    assert sections.count() == 5
+    assert all(page.is_visible(f"#step-{s}") for s in "abcde")
+    for hidden in (".walk-bar", ".walk-controls", "#mypath", ".mypath-status"):
+        assert not page.is_visible(hidden), hidden
+    assert _current(page) == []
+
+
+def test_my_path_lives_in_the_address_and_is_restored(browser, feature_site):
+    page, errors = _page(browser, (feature_site / "haara" / "index.html").as_uri())
+    page.click(".mypath-toggle")
+    assert page.get_attribute(".mypath-toggle", "aria-expanded") == "true"
+    page.select_option("#mypath-at", "d")
+    page.check("input[name=fork-a][value=b]")
+    page.click("#mypath button[type=submit]")
+    url = page.url
+    assert "at=d" in url and "choose=a.b" in url
+    assert page.is_hidden("#step-c") and page.is_visible("#step-b")
+    assert page.evaluate("document.querySelector('.polku-diagram g.step[data-step=c]').classList.contains('off')")
+    assert page.evaluate("document.querySelector('.polku-diagram .edge[data-from=a][data-to=c]').classList.contains('off')")
+    assert page.is_visible("#step-d .here-label"), "where the client is now is said in words"
+    assert "4/5" in page.inner_text(".mypath-status")
+    print_href = page.get_attribute(".mypath-print", "href")
+    assert print_href.startswith("print.html?") and "choose=a.b" in print_href
+    # The same address in a new tab restores the same choices, in the page and the form.
+    again, errors2 = _page(browser, url)
+    assert again.is_hidden("#step-c")
+    assert again.evaluate("document.querySelector('input[name=fork-a][value=b]').checked")
+    assert again.evaluate("document.getElementById('mypath-at').value") == "d"
+    # Walking follows the choice: from a, next goes to b without asking.
+    again.click(".walk-start")
+    assert _current(again) == ["g:d", "section:d"], "the walk starts where the client is"
+    # Leaving out the optional step b: a leads straight to d.
+    third, errors3 = _page(browser, (feature_site / "haara" / "index.html").as_uri() + "?choose=a.b&skip=b#step-a")
+    third.keyboard.press("ArrowRight")
+    assert _current(third) == ["g:d", "section:d"]
+    assert third.is_hidden("#step-b")
+    # Nothing is stored: no cookies, no storage.
+    assert third.evaluate("document.cookie") == ""
+    assert third.evaluate("localStorage.length + sessionStorage.length") == 0
+    assert errors == errors2 == errors3 == []
+
+
+def test_handout_follows_my_path(browser, feature_site):
+    page, errors = _page(browser, (feature_site / "haara" / "print.html").as_uri() + "?at=d&choose=a.b")
+    assert page.is_hidden("li[data-step=c]") and page.is_visible("li[data-step=b]")
+    assert page.is_visible("li[data-step=d] .here-label")
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+    assert errors == []
+
+
+def test_professional_page_has_notes_and_client_page_does_not(browser, feature_site):
+    page, _ = _page(browser, (feature_site / "haara" / "professional.html").as_uri())
+    assert page.locator(".professional-notes").count() >= 1
+    assert page.is_visible(".audience-banner")
+    client, _ = _page(browser, (feature_site / "haara" / "index.html").as_uri())
+    assert client.locator(".professional-notes").count() == 0
