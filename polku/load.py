@@ -9,6 +9,7 @@ every check runs, and all diagnostics are raised together at the end.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections import Counter
@@ -17,12 +18,13 @@ from functools import cache
 from importlib import resources
 from pathlib import Path as FsPath
 from typing import Any, Iterable
+from urllib.parse import unquote
 
 import jsonschema
 
 from . import yamlread
 from .errors import ContentError, Diagnostic, did_you_mean
-from .model import LANGUAGES, Link, Path, Phase, Pilot, Role, Site, Step
+from .model import Accessibility, LANGUAGES, Link, Path, Phase, Pilot, Role, Site, Step
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
@@ -272,7 +274,8 @@ def _roles_from(data: Any, shared: bool) -> dict[str, Role]:
 
 def url_is_safe(url: str) -> bool:
     """Only http, https, mailto, tel and relative addresses may be linked."""
-    cleaned = _INVISIBLE.sub("", url)
+    # Judge the address as a browser would read it: entities and %-escapes decoded.
+    cleaned = _INVISIBLE.sub("", html.unescape(unquote(url)))
     match = _SCHEME_RE.match(cleaned)
     return match is None or match.group(1).lower() in SAFE_SCHEMES
 
@@ -474,6 +477,7 @@ def load_site(folder: FsPath | str, shown: str | None = None) -> tuple[Site, lis
             _check_translation(by_key[(path.id, False)], path, next(f for f in path_files if f.shown == path.source), problems)
     _warn_untranslated_roles(paths, shared_files, settings["language"], path_files, problems)
 
+    accessibility = _accessibility(site_file, settings, problems)
     errors = [d for d in problems if not d.warning]
     if errors:
         raise ContentError(problems)
@@ -485,8 +489,26 @@ def load_site(folder: FsPath | str, shown: str | None = None) -> tuple[Site, lis
         base_url=settings["base_url"],
         paths=tuple(paths),
         shared_roles=shared,
+        accessibility=accessibility,
     )
     return site, sorted(problems)
+
+
+def _accessibility(site_file, settings: dict, problems: list[Diagnostic]) -> Accessibility:
+    """The statement's facts; the law asks for a feedback channel, so warn without one."""
+    raw = _dict(_dict(site_file.doc.data).get("accessibility")) if site_file else {}
+    statement = Accessibility(
+        maintainer=_text(raw.get("maintainer")) or settings["organisation"],
+        feedback=_text(raw.get("feedback")),
+        status=raw.get("status") if raw.get("status") in ("full", "partial", "none") else "partial",
+        issues=_text(raw.get("issues")),
+        reviewed=_text(raw.get("reviewed")),
+        enforcement=_text(raw.get("enforcement")),
+    )
+    if site_file and not statement.feedback:
+        line, col = site_file.doc.locate(("accessibility",), key=True) if raw else (1, 1)
+        problems.append(Diagnostic(site_file.shown, line, col, "accessibility.feedback: the accessibility statement needs a feedback channel (an e-mail address or a form); public-sector sites must give one", warning=True))
+    return statement
 
 
 def _path_language(file: _File, settings: dict) -> str:

@@ -111,6 +111,18 @@ class Path:
 
 
 @dataclass(frozen=True)
+class Accessibility:
+    """The accessibility statement's facts, from _site.yaml."""
+
+    maintainer: str = ""
+    feedback: str = ""  # Markdown
+    status: str = "partial"  # full | partial | none
+    issues: str = ""  # Markdown
+    reviewed: str = ""
+    enforcement: str = ""  # Markdown; empty: the default authority
+
+
+@dataclass(frozen=True)
 class Site:
     title: str
     organisation: str
@@ -118,6 +130,7 @@ class Site:
     base_url: str
     paths: tuple[Path, ...]  # originals first, sorted by id; then translations
     shared_roles: dict[str, dict[str, Role]]  # language -> role id -> role
+    accessibility: Accessibility = field(default_factory=Accessibility)
 
     def originals(self) -> list[Path]:
         return [p for p in self.paths if not p.is_translation]

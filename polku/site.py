@@ -13,6 +13,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path as FsPath
 
@@ -106,6 +107,7 @@ def format_date(iso: str, language: str) -> str:
 def render_site(site: Site, templates: FsPath, pdf: bool = False) -> dict[str, bytes]:
     """Every output file, by its path relative to the site root."""
     env = _environment(templates)
+    env.globals["build_date"] = _source_date()
     files: dict[str, bytes] = {}
     all_editions = editions(site)
     titles_by_lang = {e.language: {p.id: p.title for p in e.paths} for e in all_editions}
@@ -172,9 +174,24 @@ def render_site(site: Site, templates: FsPath, pdf: bool = False) -> dict[str, b
             page_title=f"{t('pilots_title')} – {site.title}",
         ).encode("utf-8")
 
+        files[f"{edition.prefix}accessibility/index.html"] = env.get_template("accessibility.html").render(
+            **common, lang=edition.language, up=root + "../",
+            versions=[(lang, root + "../" + href + "accessibility/index.html") for lang, href in ((e.language, e.prefix) for e in all_editions)],
+            page_title=f"{t('a11y_title')} – {site.title}",
+        ).encode("utf-8")
+
     for name, data in _assets(templates):
         files[f"assets/{name}"] = data
     return files
+
+
+def _source_date() -> str:
+    """The build's date for the PDF metadata, only when SOURCE_DATE_EPOCH asks for one
+    (reproducible-builds.org): otherwise no build date is written anywhere."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch.isdigit():
+        return ""
+    return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def role_anchor(path: Path, role_id: str) -> str:

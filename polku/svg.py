@@ -112,7 +112,9 @@ def render(diagram: Diagram, id_prefix: str, asset_prefix: str = "../assets/", s
         "version": "1.1",
         "viewBox": f"0 0 {num(diagram.width)} {num(diagram.height)}",
         "role": "img",
-        "aria-labelledby": f"{id_prefix}-title {id_prefix}-desc",
+        # Inline in a page the title and description name the picture by reference;
+        # a standalone file's first <title> and <desc> do so by themselves (SVG 1.1).
+        "aria-labelledby": None if standalone else f"{id_prefix}-title {id_prefix}-desc",
         "class": "polku-diagram",
         ("xml:lang" if standalone else "lang"): diagram.language,
     })
