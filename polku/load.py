@@ -9,6 +9,7 @@ every check runs, and all diagnostics are raised together at the end.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -24,6 +25,7 @@ import jsonschema
 
 from . import yamlread
 from .errors import ContentError, Diagnostic, did_you_mean
+from .workers import run as workers_run
 from .model import Accessibility, LANGUAGES, Link, Path, Phase, Pilot, Role, Site, Step
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -78,6 +80,14 @@ class _File:
     id: str = ""
     language: str | None = None  # from the file name: <id>.<lang>.yaml
     doc: yamlread.Document | None = None
+
+    def locate(self, pointer: tuple, key: bool = False) -> tuple[int, int]:
+        """Where a part of the file stands. A file read in a worker comes back
+        without its positions (they are large); they are read again only when
+        a problem needs them, which is rare."""
+        if self.doc is None:
+            self.doc, _ = yamlread.read(self.path.read_bytes().decode("utf-8-sig"), self.shown, boolean_keys())
+        return self.doc.locate(pointer, key=key) if self.doc is not None else (1, 1)
 
 
 def _classify(folder: FsPath, shown_folder: str, problems: list[Diagnostic]) -> list[_File]:
@@ -157,8 +167,26 @@ def _show(pointer: Iterable[Any]) -> str:
     return out
 
 
+@cache
+def _accepts(definition: str | None):
+    """A fast yes/no check of the same schema (fastjsonschema compiles it to
+    Python, 25 times faster than jsonschema's walk). Most files are fine; only
+    those it refuses are walked by jsonschema for the messages editors read."""
+    import fastjsonschema
+
+    full = {**schema(), "$schema": "http://json-schema.org/draft-07/schema#"}  # every keyword used is draft-07
+    target = full if definition is None else {"$defs": full["$defs"], "$ref": f"#/$defs/{definition}"}
+    date_ok = jsonschema.Draft202012Validator.FORMAT_CHECKER.conforms
+    return fastjsonschema.compile(target, formats={"date": lambda value: date_ok(value, "date")})
+
+
 def _schema_problems(file: _File, definition: str | None) -> list[Diagnostic]:
     assert file.doc is not None
+    try:
+        _accepts(definition)(file.doc.data)
+        return []
+    except Exception:  # noqa: BLE001 - JsonSchemaValueException, or anything odd: ask jsonschema
+        pass
     problems = []
     for error in _validator(definition).iter_errors(file.doc.data):
         problems.extend(_describe(error, file))
@@ -417,9 +445,14 @@ def _warn_unreachable(steps: list[Step], warn) -> None:
 # ---------------------------------------------------------------- the whole folder
 
 
-def load_site(folder: FsPath | str, shown: str | None = None) -> tuple[Site, list[Diagnostic]]:
+def load_site(folder: FsPath | str, shown: str | None = None, workers: int | None = None, cache: dict | None = None) -> tuple[Site, list[Diagnostic]]:
     """Read and check a paths folder. Returns the site and the warnings;
-    raises ContentError with every problem (and warning) if there are errors."""
+    raises ContentError with every problem (and warning) if there are errors.
+    Path files are read on every core (workers.py) when there are many.
+
+    With a cache (a dict kept between calls, as `serve` does), a path file
+    whose bytes, site settings and shared roles are unchanged is not read
+    again, and gives the very same Path object as before."""
     folder = FsPath(folder)
     shown_folder = shown if shown is not None else str(folder).rstrip("/")
     problems: list[Diagnostic] = []
@@ -428,10 +461,10 @@ def load_site(folder: FsPath | str, shown: str | None = None) -> tuple[Site, lis
 
     files = _classify(folder, shown_folder, problems)
     for file in files:
-        _read(file, problems)
-        if file.doc is not None:
-            definition = {"site": "site", "roles": "roles", "path": None}[file.kind]
-            problems.extend(_schema_problems(file, definition))
+        if file.kind != "path":
+            _read(file, problems)
+            if file.doc is not None:
+                problems.extend(_schema_problems(file, file.kind))
 
     site_file = next((f for f in files if f.kind == "site" and f.doc), None)
     settings = {**DEFAULT_SITE, **{k: v for k, v in _dict(site_file.doc.data if site_file else {}).items() if isinstance(v, str)}}
@@ -447,35 +480,41 @@ def load_site(folder: FsPath | str, shown: str | None = None) -> tuple[Site, lis
         if roles_file and lang != settings["language"]:
             for rid in own:
                 if rid not in base_roles:
-                    line, col = roles_file.doc.locate((rid,), key=True)
+                    line, col = roles_file.locate((rid,), key=True)
                     problems.append(Diagnostic(roles_file.shown, line, col, f"role '{rid}' is not in _roles.yaml, so there is nothing to translate{did_you_mean(rid, base_roles)}"))
         shared[lang] = {rid: own.get(rid, role) for rid, role in base_roles.items()}
 
-    path_files = [f for f in files if f.kind == "path"]
-    originals = {f.id for f in path_files if f.language is None}
-    all_ids = originals
-    paths: list[Path] = []
-    for file in path_files:
+    all_path_files = [f for f in files if f.kind == "path"]
+    originals = {f.id for f in all_path_files if f.language is None}
+    path_files: list[_File] = []
+    for file in all_path_files:
         if file.language and file.id not in originals:
             problems.append(Diagnostic(file.shown, 1, 1, f"this is a translation of '{file.id}', but there is no {shown_folder}/{file.id}.yaml; add the original or rename this file"))
+        else:
+            path_files.append(file)
+    loaded = _load_path_files(path_files, settings, shared, workers, cache)
+    path_files = [file for file, _, _ in loaded]
+    all_ids = originals
+    paths: list[Path] = []
+    for file, path, found in loaded:
+        problems.extend(found)
+        if path is None:
             continue
-        if file.doc is None:
-            continue
-        path = _build_path(file, settings["language"], settings["organisation"], shared[file.language or _path_language(file, settings)], problems)
         for i, step in enumerate(path.steps):
             if step.continues and step.continues not in all_ids:
-                line, col = file.doc.locate(("steps", i, "continues"))
+                line, col = file.locate(("steps", i, "continues"))
                 problems.append(Diagnostic(file.shown, line, col, f"steps[{i + 1}].continues: there is no path '{step.continues}'{did_you_mean(step.continues, all_ids)}"))
             elif step.continues == file.id:
-                line, col = file.doc.locate(("steps", i, "continues"))
+                line, col = file.locate(("steps", i, "continues"))
                 problems.append(Diagnostic(file.shown, line, col, f"steps[{i + 1}].continues: a path cannot continue in itself"))
         paths.append(path)
 
     by_key = {(p.id, p.original is not None): p for p in paths}
+    files_by_name = {f.shown: f for f in path_files}
     for path in paths:
         if path.original is not None and (path.id, False) in by_key:
-            _check_translation(by_key[(path.id, False)], path, next(f for f in path_files if f.shown == path.source), problems)
-    _warn_untranslated_roles(paths, shared_files, settings["language"], path_files, problems)
+            _check_translation(by_key[(path.id, False)], path, files_by_name[path.source], problems)
+    _warn_untranslated_roles(paths, shared_files, settings["language"], files_by_name, problems)
 
     accessibility = _accessibility(site_file, settings, problems)
     errors = [d for d in problems if not d.warning]
@@ -494,6 +533,33 @@ def load_site(folder: FsPath | str, shown: str | None = None) -> tuple[Site, lis
     return site, sorted(problems)
 
 
+def _load_path_files(files: list[_File], settings: dict, shared: dict, workers: int | None, cache: dict | None) -> list:
+    if cache is None:
+        return workers_run(_load_path_file, [(file, settings, shared) for file in files], workers)
+    keys = [(file.shown, hashlib.blake2b(file.path.read_bytes(), digest_size=16).digest(), repr(settings), repr(shared)) for file in files]
+    todo = [(file, settings, shared) for file, key in zip(files, keys) if key not in cache]
+    for key, result in zip([k for k in keys if k not in cache], workers_run(_load_path_file, todo, workers)):
+        cache[key] = result
+    results = [cache[key] for key in keys]
+    for stale in set(cache) - set(keys):
+        del cache[stale]
+    return results
+
+
+def _load_path_file(job: tuple[_File, dict, dict[str, dict[str, Role]]]) -> tuple[_File, Path | None, list[Diagnostic]]:
+    """Read, check and build one path file: independent of every other path,
+    so a build runs it on every core. Returns the file (with its positions)."""
+    file, settings, shared = job
+    problems: list[Diagnostic] = []
+    _read(file, problems)
+    if file.doc is None:
+        return file, None, problems
+    problems.extend(_schema_problems(file, None))
+    path = _build_path(file, settings["language"], settings["organisation"], shared[file.language or _path_language(file, settings)], problems)
+    file.doc = None  # see _File.locate
+    return file, path, problems
+
+
 def _accessibility(site_file, settings: dict, problems: list[Diagnostic]) -> Accessibility:
     """The statement's facts; the law asks for a feedback channel, so warn without one."""
     raw = _dict(_dict(site_file.doc.data).get("accessibility")) if site_file else {}
@@ -506,7 +572,7 @@ def _accessibility(site_file, settings: dict, problems: list[Diagnostic]) -> Acc
         enforcement=_text(raw.get("enforcement")),
     )
     if site_file and not statement.feedback:
-        line, col = site_file.doc.locate(("accessibility",), key=True) if raw else (1, 1)
+        line, col = site_file.locate(("accessibility",), key=True) if raw else (1, 1)
         problems.append(Diagnostic(site_file.shown, line, col, "accessibility.feedback: the accessibility statement needs a feedback channel (an e-mail address or a form); public-sector sites must give one", warning=True))
     return statement
 
@@ -518,14 +584,13 @@ def _path_language(file: _File, settings: dict) -> str:
 
 def _check_translation(original: Path, translation: Path, file: _File, problems: list[Diagnostic]) -> None:
     """Warn when a translation has drifted from its original."""
-    assert file.doc is not None
     if translation.language == original.language:
         problems.append(Diagnostic(file.shown, 1, 1, f"this translation is in the same language ('{original.language}') as {original.source}; use another language suffix"))
     theirs = [s.id for s in original.steps]
     ours = [s.id for s in translation.steps]
     for i, sid in enumerate(ours):
         if sid not in theirs:
-            line, col = file.doc.locate(("steps", i))
+            line, col = file.locate(("steps", i))
             problems.append(Diagnostic(file.shown, line, col, f"steps[{i + 1}]: step '{sid}' is not in {original.source}; translations keep the original's step ids{did_you_mean(sid, theirs)}", warning=True))
     for sid in theirs:
         if sid not in ours:
@@ -534,19 +599,19 @@ def _check_translation(original: Path, translation: Path, file: _File, problems:
         problems.append(Diagnostic(file.shown, 1, 1, f"the steps are in a different order than in {original.source}", warning=True))
 
 
-def _warn_untranslated_roles(paths: list[Path], shared_files: dict, site_language: str, path_files: list[_File], problems: list[Diagnostic]) -> None:
+def _warn_untranslated_roles(paths: list[Path], shared_files: dict, site_language: str, files_by_name: dict[str, _File], problems: list[Diagnostic]) -> None:
     warned: set[tuple[str, str]] = set()
     for path in paths:
         if path.language == site_language:
             continue
         own = _roles_from(shared_files[path.language].doc.data, True) if path.language in shared_files else {}
-        file = next(f for f in path_files if f.shown == path.source)
+        file = files_by_name[path.source]
         for i, step in enumerate(path.steps):
             for j, rid in enumerate(step.roles):
                 role = path.roles[rid]
                 if role.shared and rid not in own and (path.language, rid) not in warned:
                     warned.add((path.language, rid))
-                    line, col = file.doc.locate(("steps", i, "roles", j))
+                    line, col = file.locate(("steps", i, "roles", j))
                     problems.append(
                         Diagnostic(file.shown, line, col, f"steps[{i + 1}].roles: the shared role '{rid}' has no wording in _roles.{path.language}.yaml; the original wording is used", warning=True)
                     )

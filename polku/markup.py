@@ -11,7 +11,7 @@ markup. External links are marked in words for screen readers and print.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import markdown
 import nh3
@@ -42,10 +42,19 @@ def _renderer() -> markdown.Markdown:
     return markdown.Markdown(extensions=[_NoHtml(), "sane_lists"], output_format="html")
 
 
+# Anything that could be Markdown: inline marks, entities and HTML, a line that
+# starts with a space, a digit or a block mark, and trailing spaces (<br>).
+_MARKDOWN_SYNTAX = re.compile(r"[*_`\[\]<>&\\\t\r\f\v]|^[ \d\-+=#>|~:]| $", re.MULTILINE)
+
+
+@lru_cache(maxsize=16384)
 def render(text: str, external_label: str = "") -> Markup:
-    """Markdown text -> safe HTML."""
+    """Markdown text -> safe HTML. The same text is often rendered on three
+    pages of a path: each is converted once."""
     if not text:
         return Markup("")
+    if not _MARKDOWN_SYNTAX.search(text):
+        return _paragraphs(text)
     md = _renderer()
     md.reset()
     html = md.convert(text)
@@ -60,6 +69,13 @@ def render(text: str, external_label: str = "") -> Markup:
     if external_label:
         clean = _mark_external(clean, external_label)
     return Markup(clean)
+
+
+def _paragraphs(text: str) -> Markup:
+    """Plain paragraphs, exactly as Markdown writes them, without its parser:
+    most step texts are just this (tests/test_site.py compares the two)."""
+    body = text.strip("\n")
+    return Markup("\n".join(f"<p>{para}</p>" for para in re.split(r"\n{2,}", body)) if body else "")
 
 
 def _mark_external(html: str, label: str) -> str:

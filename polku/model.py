@@ -92,6 +92,16 @@ class Path:
         """Each acting role's position in order of first appearance."""
         return {r.id: i for i, r in enumerate(self._roles_used)}
 
+    @cached_property
+    def loops(self) -> dict[str, tuple[str, ...]]:
+        """Step id -> the return loops leaving it (back to it or an earlier step)."""
+        return {s.id: tuple(n for n in s.next if self.is_loop(s, n)) for s in self.steps}
+
+    @cached_property
+    def forward(self) -> dict[str, tuple[str, ...]]:
+        """Step id -> the steps it leads on to, return loops left out."""
+        return {s.id: tuple(n for n in s.next if not self.is_loop(s, n)) for s in self.steps}
+
     def step(self, step_id: str) -> Step:
         return self.steps[self._positions[step_id]]
 

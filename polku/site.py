@@ -12,8 +12,9 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path as FsPath
 
@@ -23,10 +24,11 @@ from . import markup
 from .i18n import catalogue, translator
 from .layout import layout
 from .load import load_site
+from .workers import run as workers_run
 from .model import LANGUAGES, Path, Site
 from .colour import role_style
 from .layout import RoleMark
-from .svg import render as render_svg, render_role_mark
+from .svg import render_pair, render_role_mark
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,9 @@ def editions(site: Site) -> list[Edition]:
     return out
 
 
-def _environment(templates: FsPath) -> jinja2.Environment:
+@lru_cache(maxsize=4)
+def environment(templates: FsPath) -> jinja2.Environment:
+    """The page templates (one per process and folder: templates compile once)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
@@ -56,7 +60,8 @@ def _environment(templates: FsPath) -> jinja2.Environment:
     )
     env.filters["md"] = markup.render
     env.filters["css_string"] = css_string
-    env.globals.update(language_names={lang: catalogue(lang)["language_name"] for lang in LANGUAGES}, role_anchor=role_anchor, loops=_loops, link_html=_link_html, format_date=format_date, page_number_css=page_number_css, role_mark=role_mark)
+    env.globals["templates_folder"] = templates
+    env.globals.update(language_names={lang: catalogue(lang)["language_name"] for lang in LANGUAGES}, role_anchor=role_anchor, link_html=_link_html, format_date=format_date, page_number_css=page_number_css, role_mark=role_mark)
     return env
 
 
@@ -75,13 +80,13 @@ def page_number_css(language: str) -> markup.Markup:
 
 def role_mark(path: Path, role_id: str) -> markup.Markup:
     """The role's shape and colour as a small inline SVG, as in the diagram."""
-    colour, shape = role_style(path, role_id)
+    return _role_icon(role_id, *role_style(path, role_id))
+
+
+@lru_cache(maxsize=256)
+def _role_icon(role_id: str, colour: str, shape: str) -> markup.Markup:
     mark = render_role_mark(RoleMark(role_id, 1, 1, 12, colour, shape))
     return markup.Markup(f'<svg class="role-icon" viewBox="0 0 14 14" width="14" height="14" aria-hidden="true">{mark}</svg>')
-
-
-def _loops(path: Path, step) -> list[str]:
-    return [n for n in step.next if path.is_loop(step, n)]
 
 
 def _link_html(link, external_label: str) -> markup.Markup:
@@ -104,84 +109,133 @@ def format_date(iso: str, language: str) -> str:
     return f"{day}.{month}.{year}"
 
 
-def render_site(site: Site, templates: FsPath, pdf: bool = False) -> dict[str, bytes]:
-    """Every output file, by its path relative to the site root."""
-    env = _environment(templates)
-    env.globals["build_date"] = _source_date()
-    files: dict[str, bytes] = {}
+@dataclass(frozen=True)
+class PathJob:
+    """Everything the pages of one path depend on, and nothing else.
+
+    A path's pages are a pure function of its job: a build hands jobs to
+    worker processes, and `serve` re-renders a path only when its job has
+    changed (same_pages_as)."""
+
+    path: Path
+    site: Site  # without its paths: the pages name the site, not its other paths
+    edition: Edition  # likewise without its paths
+    versions: tuple[tuple[str, str], ...]  # (language, folder of that version, relative to this one)
+    continued: tuple[tuple[str, str, str], ...]  # (path id, title, href) of the paths this one continues in
+    pdf: bool
+    build_date: str
+
+    def same_pages_as(self, other: "PathJob") -> bool:
+        """True when other gives the same pages. load_site's cache gives an
+        unchanged file the very same Path object, so identity is enough there."""
+        return (self.path is other.path and self.versions == other.versions and self.continued == other.continued
+                and self.site == other.site and self.edition == other.edition and self.pdf == other.pdf
+                and self.build_date == other.build_date)
+
+
+def common_digest(site: Site) -> tuple:
+    """Everything the index, role and pilot pages show: when it is unchanged
+    (an edit to a step's text, say), `serve` does not render them again."""
+    return (replace(site, paths=()), tuple(
+        (p.id, p.language, p.original, p.title, p.subtitle, p.summary, p.organisation, tuple(p.roles.values()),
+         tuple((s.id, s.number, s.title, s.roles, s.pilot) for s in p.steps))
+        for p in site.paths
+    ))
+
+
+def path_jobs(site: Site, pdf: bool = False) -> list[PathJob]:
     all_editions = editions(site)
     titles_by_lang = {e.language: {p.id: p.title for p in e.paths} for e in all_editions}
-    default_titles = titles_by_lang[site.language]
+    ids_by_lang = {e.language: {p.id for p in e.paths} for e in all_editions}
+    bare_site = replace(site, paths=())
+    build_date = _source_date()
+    jobs = []
+    for edition in all_editions:
+        bare_edition = replace(edition, paths=())
+        up = "../" * (edition.prefix.count("/") + 1)
+        for path in edition.paths:
+            versions = tuple((e.language, f"{up}{e.prefix}{path.id}/") for e in all_editions if path.id in ids_by_lang[e.language])
+            continued = []
+            for other in sorted({s.continues for s in path.steps if s.continues}):
+                here = other in ids_by_lang[edition.language]
+                titles = titles_by_lang[edition.language] if here else titles_by_lang[site.language]
+                prefix = edition.prefix if here else ""
+                continued.append((other, titles.get(other, other), f"{up}{prefix}{other}/index.html"))
+            jobs.append(PathJob(path, bare_site, bare_edition, versions, tuple(continued), pdf, build_date))
+    return jobs
 
-    def versions_of(path_id: str) -> list[tuple[str, str]]:
-        """(language, site-relative folder) of every version of a path."""
-        return [(e.language, f"{e.prefix}{path_id}/") for e in all_editions if any(p.id == path_id for p in e.paths)]
 
+def render_path(job: PathJob, env: jinja2.Environment) -> dict[str, bytes]:
+    """The pages and the diagram of one path, by their paths in the site."""
+    path, edition = job.path, job.edition
+    pt = translator(path.language)
+    up = "../" * (edition.prefix.count("/") + 1)
+    path_titles = {other: title for other, title, _ in job.continued}
+    hrefs = {other: href for other, _, href in job.continued}
+    diagram = layout(path, pt, path_titles)
+    standalone, inline = render_pair(diagram, f"d-{path.id}", asset_prefix=f"{up}assets/")
+    here = f"{edition.prefix}{path.id}/"
+    page_args = dict(
+        site=job.site, t=pt, edition=edition, lang=path.language, path=path, svg=markup.Markup(inline), up=up,
+        path_titles=path_titles, path_href=lambda other: hrefs.get(other, f"{up}{other}/index.html"), pdf=job.pdf,
+        build_date=job.build_date,
+    )
+
+    def versions(page: str) -> list[tuple[str, str]]:
+        return [(lang, f"{folder}{page}") for lang, folder in job.versions]
+
+    path_page = env.get_template("path.html")
+    return {
+        f"{here}{path.id}.svg": ('<?xml version="1.0" encoding="utf-8"?>\n' + standalone + "\n").encode("utf-8"),
+        f"{here}index.html": path_page.render(
+            **page_args, audience="client", versions=versions("index.html"), page_title=f"{path.title} – {job.site.title}",
+        ).encode("utf-8"),
+        f"{here}professional.html": path_page.render(
+            **page_args, audience="professional", versions=versions("professional.html"),
+            page_title=f"{path.title} ({pt('professional_version')}) – {job.site.title}",
+        ).encode("utf-8"),
+        f"{here}print.html": env.get_template("print.html").render(
+            **page_args, versions=versions("print.html"), page_title=f"{path.title} ({pt('print')}) – {job.site.title}",
+        ).encode("utf-8"),
+    }
+
+
+def render_common(site: Site, env: jinja2.Environment) -> dict[str, bytes]:
+    """The pages about the whole site, per language: index, roles, pilots and the
+    accessibility statement; and the assets."""
+    files: dict[str, bytes] = {}
+    all_editions = editions(site)
     for edition in all_editions:
         t = translator(edition.language)
         root = "../" * edition.prefix.count("/")
-        common = {"site": site, "t": t, "edition": edition, "editions": all_editions}
-        path_titles = {**default_titles, **titles_by_lang[edition.language]}
-        for path in edition.paths:
-            pt = translator(path.language)
-            diagram = layout(path, pt, path_titles)
-            up = root + "../"
-            standalone = render_svg(diagram, f"d-{path.id}", asset_prefix=f"{up}assets/", standalone=True)
-            inline = render_svg(diagram, f"d-{path.id}", asset_prefix=f"{up}assets/", standalone=False)
-            here = f"{edition.prefix}{path.id}/"
-
-            def path_href(other: str, up: str = up, edition: Edition = edition) -> str:
-                """The other path in this language if it exists, else its original."""
-                prefix = edition.prefix if any(p.id == other for p in edition.paths) else ""
-                return f"{up}{prefix}{other}/index.html"
-
-            files[f"{here}{path.id}.svg"] = ('<?xml version="1.0" encoding="utf-8"?>\n' + standalone + "\n").encode("utf-8")
-            page_args = dict(
-                **{**common, "t": pt},
-                lang=path.language,
-                path=path,
-                svg=markup.Markup(inline),
-                up=up,
-                path_titles=path_titles,
-                path_href=path_href,
-                pdf=pdf,
-            )
-            versions = [(lang, up + folder) for lang, folder in versions_of(path.id)]  # folders; each page adds its file name
-            files[f"{here}index.html"] = env.get_template("path.html").render(
-                **page_args, audience="client", versions=[(lang, f"{href}index.html") for lang, href in versions], page_title=f"{path.title} – {site.title}",
-            ).encode("utf-8")
-            files[f"{here}professional.html"] = env.get_template("path.html").render(
-                **page_args, audience="professional", versions=[(lang, f"{href}professional.html") for lang, href in versions],
-                page_title=f"{path.title} ({pt('professional_version')}) – {site.title}",
-            ).encode("utf-8")
-            files[f"{here}print.html"] = env.get_template("print.html").render(
-                **page_args, versions=[(lang, f"{href}print.html") for lang, href in versions],
-                page_title=f"{path.title} ({pt('print')}) – {site.title}",
-            ).encode("utf-8")
+        common = {"site": site, "t": t, "edition": edition, "editions": all_editions, "build_date": _source_date()}
         index_versions = [(e.language, root + e.prefix + "index.html") for e in all_editions]
         files[f"{edition.prefix}index.html"] = env.get_template("index.html").render(
             **common, lang=edition.language, up=root, versions=index_versions,
             page_title=site.title if not edition.prefix else f"{t('all_paths')} – {site.title}",
         ).encode("utf-8")
-        files[f"{edition.prefix}roles/index.html"] = env.get_template("roles.html").render(
-            **common, lang=edition.language, up=root + "../", roles=_role_directory(site, edition),
-            versions=[(lang, root + "../" + href + "roles/index.html") for lang, href in ((e.language, e.prefix) for e in all_editions)],
-            page_title=f"{t('roles_title')} – {site.title}",
-        ).encode("utf-8")
-        files[f"{edition.prefix}pilots/index.html"] = env.get_template("pilots.html").render(
-            **common, lang=edition.language, up=root + "../", pilots=[(p, s) for p in edition.paths for s in p.steps if s.pilot],
-            versions=[(lang, root + "../" + href + "pilots/index.html") for lang, href in ((e.language, e.prefix) for e in all_editions)],
-            page_title=f"{t('pilots_title')} – {site.title}",
-        ).encode("utf-8")
 
-        files[f"{edition.prefix}accessibility/index.html"] = env.get_template("accessibility.html").render(
-            **common, lang=edition.language, up=root + "../",
-            versions=[(lang, root + "../" + href + "accessibility/index.html") for lang, href in ((e.language, e.prefix) for e in all_editions)],
-            page_title=f"{t('a11y_title')} – {site.title}",
-        ).encode("utf-8")
+        def section(name: str, template: str, title: str, **extra) -> None:
+            files[f"{edition.prefix}{name}/index.html"] = env.get_template(template).render(
+                **common, **extra, lang=edition.language, up=root + "../",
+                versions=[(e.language, f"{root}../{e.prefix}{name}/index.html") for e in all_editions],
+                page_title=f"{title} – {site.title}",
+            ).encode("utf-8")
 
-    for name, data in _assets(templates):
+        section("roles", "roles.html", t("roles_title"), roles=_role_directory(site, edition))
+        section("pilots", "pilots.html", t("pilots_title"), pilots=[(p, s) for p in edition.paths for s in p.steps if s.pilot])
+        section("accessibility", "accessibility.html", t("a11y_title"))
+    for name, data in _assets(env):
         files[f"assets/{name}"] = data
+    return files
+
+
+def render_site(site: Site, templates: FsPath, pdf: bool = False) -> dict[str, bytes]:
+    """Every output file, by its path relative to the site root, in this process."""
+    env = environment(templates)
+    files = render_common(site, env)
+    for job in path_jobs(site, pdf):
+        files.update(render_path(job, env))
     return files
 
 
@@ -214,7 +268,8 @@ def _role_directory(site: Site, edition: Edition) -> list[dict]:
     return sorted(entries.values(), key=lambda e: (e["path"] is not None, e["role"].name.casefold(), e["anchor"]))
 
 
-def _assets(templates: FsPath) -> list[tuple[str, bytes]]:
+def _assets(env: jinja2.Environment) -> list[tuple[str, bytes]]:
+    templates = env.globals["templates_folder"]
     out = []
     fonts = resources.files("polku").joinpath("assets/fonts")
     for item in sorted(fonts.iterdir(), key=lambda p: p.name):
@@ -232,25 +287,32 @@ def _assets(templates: FsPath) -> list[tuple[str, bytes]]:
 
 
 def _safe_join(root: FsPath, relative: str) -> FsPath:
-    """Refuse to write outside the output folder, whatever a name says."""
-    target = (root / relative).resolve()
-    if not target.is_relative_to(root.resolve()):
+    """Refuse to write outside the output folder, whatever a name says. Names
+    are judged as written (no '..', not absolute), and the staging folder is
+    new and ours, so no link inside it can lead out."""
+    parts = relative.split("/")
+    if relative.startswith(("/", "\\")) or ":" in parts[0] or any(p in ("", ".", "..") or "\\" in p for p in parts):
         raise ValueError(f"refusing to write outside the site: {relative}")
-    return target
+    return root.joinpath(*parts)
 
 
-def write_atomically(files: dict[str, bytes], out: FsPath, finish=None) -> None:
-    """Write files into a staging folder, let finish(staging) add to it, then swap it in."""
+def write_files(files: dict[str, bytes], root: FsPath) -> None:
+    made: set[FsPath] = set()
+    for relative in sorted(files):
+        target = _safe_join(root, relative)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(files[relative])
+
+
+def write_atomically(fill, out: FsPath) -> None:
+    """Let fill(staging) write the site into a fresh folder beside out, then swap it in."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = FsPath(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
-        for relative in sorted(files):
-            target = _safe_join(staging, relative)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[relative])
-        if finish is not None:
-            finish(staging)
+        fill(staging)
         os.chmod(staging, 0o755)
         if out.exists():
             old = FsPath(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
@@ -264,15 +326,36 @@ def write_atomically(files: dict[str, bytes], out: FsPath, finish=None) -> None:
         raise
 
 
-def build(paths: FsPath, templates: FsPath, out: FsPath, shown: str | None = None, pdf: bool = False):
-    """Check everything, render everything, then replace out. Returns the warnings."""
-    site, warnings = load_site(paths, shown)
-    files = render_site(site, templates, pdf=pdf)
-    finish = None
-    if pdf:
-        from .pdf import write_pdfs
+def _render_and_write(job: tuple[PathJob, FsPath, FsPath]) -> list[str]:
+    """In a worker: one path's files, written straight into the staging folder
+    (only their names travel back)."""
+    path_job, templates, staging = job
+    files = render_path(path_job, environment(templates))
+    write_files(files, staging)
+    return sorted(files)
 
-        jobs = [(f"{e.prefix}{p.id}/print.html", f"{e.prefix}{p.id}/{p.id}.pdf") for e in editions(site) for p in e.paths]
-        finish = lambda staging: write_pdfs(staging, jobs)  # noqa: E731
-    write_atomically(files, out, finish)
-    return site, warnings, files
+
+def build(paths: FsPath, templates: FsPath, out: FsPath, shown: str | None = None, pdf: bool = False, workers: int | None = None,
+          load_cache: dict | None = None):
+    """Check everything, render everything, then replace out.
+    Returns the site, the warnings and the names of the files written."""
+    site, warnings = load_site(paths, shown, workers=workers, cache=load_cache)
+    names: list[str] = []
+
+    def fill(staging: FsPath) -> None:
+        def site_pages() -> None:  # here, while the workers render the paths
+            common = render_common(site, environment(templates))
+            write_files(common, staging)
+            names.extend(common)
+
+        jobs = [(job, templates, staging) for job in path_jobs(site, pdf)]
+        for written in workers_run(_render_and_write, jobs, workers, meanwhile=site_pages):
+            names.extend(written)
+        if pdf:
+            from .pdf import write_pdfs
+
+            prints = [(f"{e.prefix}{p.id}/print.html", f"{e.prefix}{p.id}/{p.id}.pdf") for e in editions(site) for p in e.paths]
+            names.extend(write_pdfs(staging, prints))
+
+    write_atomically(fill, out)
+    return site, warnings, sorted(names)

@@ -17,8 +17,16 @@ FONT_STACK = "'Atkinson Hyperlegible Next', 'DejaVu Sans', 'Noto Sans', Arial, s
 
 def num(x: float) -> str:
     """Numbers written short and the same way every time."""
-    text = f"{round(x, 2):.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    text = _NUMBERS.get(x)
+    if text is None:
+        if len(_NUMBERS) > 100_000:
+            _NUMBERS.clear()
+        text = f"{round(x, 2):.2f}".rstrip("0").rstrip(".")
+        text = _NUMBERS[x] = "0" if text == "-0" else text
+    return text
+
+
+_NUMBERS: dict[float, str] = {}  # coordinates repeat a lot: each is formatted once
 
 
 # Exactly the characters the bundled font has (tests/test_fonts.py checks it
@@ -60,7 +68,7 @@ class El:
     def write(self, out: list[str]) -> None:
         out.append("<" + self.tag)
         for key, value in self.attrs.items():
-            out.append(f' {key}="{_escape_attr(str(value))}"')
+            out.append(f' {key}="{str(value).translate(_ATTRIBUTE)}"')
         if not self.children and self.text is None:
             out.append(" />")
             return
@@ -72,12 +80,12 @@ class El:
         out.append(f"</{self.tag}>")
 
 
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\t": "&#9;"})
+
+
 def _escape_text(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _escape_attr(text: str) -> str:
-    return _escape_text(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+    return text.translate(_TEXT)
 
 
 def _g(cls: str, **data: str) -> El:
@@ -105,9 +113,44 @@ def _attrs(attrs: dict) -> dict:
     return {k.rstrip("_").replace("_", "-"): (num(v) if isinstance(v, float) else v) for k, v in attrs.items()}
 
 
+class _Written:
+    """A part of the tree already written: the two versions of a diagram share it."""
+
+    __slots__ = ("text",)
+    tag = ""
+
+    def __init__(self, part: El):
+        out: list[str] = []
+        part.write(out)
+        self.text = "".join(out)
+
+    def write(self, out: list[str]) -> None:
+        out.append(self.text)
+
+
 def render(diagram: Diagram, id_prefix: str, asset_prefix: str = "../assets/", standalone: bool = True) -> str:
     """The SVG text. id_prefix keeps ids unique when the SVG is inlined in a page."""
-    root = El("svg", {
+    root = _draw(diagram, id_prefix, asset_prefix, standalone)
+    out: list[str] = []
+    root.write(out)
+    return "".join(out)
+
+
+def render_pair(diagram: Diagram, id_prefix: str, asset_prefix: str) -> tuple[str, str]:
+    """(standalone file, inline in a page): drawn once, the shared body written once."""
+    root = _draw(diagram, id_prefix, asset_prefix, standalone=True)
+    root.children = [child if child.tag == "defs" else _Written(child) for child in root.children]  # type: ignore[misc]
+    standalone = []
+    root.write(standalone)
+    inline = _draw_root(diagram, id_prefix, asset_prefix, standalone=False)
+    inline.children = [child if child.tag != "defs" else _defs(id_prefix, asset_prefix, standalone=False) for child in root.children]  # type: ignore[union-attr]
+    out: list[str] = []
+    inline.write(out)
+    return "".join(standalone), "".join(out)
+
+
+def _draw_root(diagram: Diagram, id_prefix: str, asset_prefix: str, standalone: bool) -> El:
+    return El("svg", {
         "xmlns": "http://www.w3.org/2000/svg",
         "version": "1.1",
         "viewBox": f"0 0 {num(diagram.width)} {num(diagram.height)}",
@@ -118,17 +161,26 @@ def render(diagram: Diagram, id_prefix: str, asset_prefix: str = "../assets/", s
         "class": "polku-diagram",
         ("xml:lang" if standalone else "lang"): diagram.language,
     })
-    root.add(El("title", {"id": f"{id_prefix}-title"}, diagram.title))
-    root.add(El("desc", {"id": f"{id_prefix}-desc"}, diagram.description))
+
+
+def _defs(id_prefix: str, asset_prefix: str, standalone: bool) -> El:
     style = (font_face_css(asset_prefix) if standalone else "") + (
         f".polku-diagram text{{font-family:{FONT_STACK};fill:{c.INK}}}"
         ".polku-diagram .edge{fill:none;stroke-width:2.5}"
     )
-    defs = root.add(El("defs"))
+    defs = El("defs")
     defs.add(El("style", {}, style))
     marker = defs.add(El("marker", {"id": f"{id_prefix}-arrow", "markerHeight": "10", "markerUnits": "userSpaceOnUse", "markerWidth": "10",
                                     "orient": "auto", "refX": "9", "refY": "5", "viewBox": "0 0 10 10"}))
     marker.add(_path("M0,0 L10,5 L0,10 z", fill=c.LINE))
+    return defs
+
+
+def _draw(diagram: Diagram, id_prefix: str, asset_prefix: str, standalone: bool) -> El:
+    root = _draw_root(diagram, id_prefix, asset_prefix, standalone)
+    root.add(El("title", {"id": f"{id_prefix}-title"}, diagram.title))
+    root.add(El("desc", {"id": f"{id_prefix}-desc"}, diagram.description))
+    root.add(_defs(id_prefix, asset_prefix, standalone))
     root.add(_rect(0, 0, diagram.width, diagram.height, fill=c.PAGE))
     arrow = f"url(#{id_prefix}-arrow)"
 
@@ -193,9 +245,7 @@ def render(diagram: Diagram, id_prefix: str, asset_prefix: str = "../assets/", s
         legend.add(_role_mark(mark))
     for line in diagram.legend:
         legend.add(_text(line))
-    out: list[str] = []
-    root.write(out)
-    return "".join(out)
+    return root
 
 
 def _text(line: Line) -> El:

@@ -133,6 +133,22 @@ def test_two_builds_are_byte_identical(tmp_path: Path):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
+def test_a_build_on_every_core_writes_what_one_process_writes(tmp_path: Path, monkeypatch):
+    """Reading and rendering are spread over worker processes for large sites:
+    the result must not depend on it."""
+    from polku import workers
+
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    _, _, names = build(FEATURE_SITE, TEMPLATES, serial, workers=1)
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 0)
+    _, _, parallel_names = build(FEATURE_SITE, TEMPLATES, parallel, workers=2)
+    assert names == parallel_names
+    files = sorted(p.relative_to(serial).as_posix() for p in serial.rglob("*") if p.is_file())
+    assert files == names
+    for name in files:
+        assert (serial / name).read_bytes() == (parallel / name).read_bytes(), name
+
+
 def test_nothing_is_loaded_from_another_host(bundled_site: Path):
     for page in bundled_site.rglob("*"):
         if page.suffix not in (".html", ".svg", ".css"):
