@@ -16,13 +16,13 @@ OUT = click.option("--out", "out", default="site", show_default=True, type=click
 TEMPLATES = click.option("--templates", "templates", default="templates", show_default=True, type=click.Path(file_okay=False, path_type=str), help="Folder of page templates.")
 
 
-def _report(diagnostics: list[Diagnostic]) -> None:
+def _report(diagnostics: list[Diagnostic], then: str = "run again") -> None:
     for diagnostic in diagnostics:
         click.echo(str(diagnostic), err=True)
     errors = sum(not d.warning for d in diagnostics)
     warnings = len(diagnostics) - errors
     if errors:
-        click.echo(f"{errors} error(s), {warnings} warning(s): nothing was written; fix the lines above and run again.", err=True)
+        click.echo(f"{errors} error(s), {warnings} warning(s): nothing was written; fix the lines above and {then}.", err=True)
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,6 +78,40 @@ def check(paths: str = "paths") -> None:
         sys.exit(1)
     _report(warnings)
     click.echo(f"{len(site.paths)} path(s) checked: no errors.")
+
+
+@main.command()
+@PATHS
+@TEMPLATES
+@OUT
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port on this computer (0: any free one).")
+def serve(paths: str = "paths", templates: str = "templates", out: str = "site", port: int = 8000) -> None:
+    """Preview the site while you edit: each save rebuilds what changed and reloads the page."""
+    from .serve import serve as run_preview
+
+    if not FsPath(paths).is_dir():
+        raise click.UsageError(f"no folder '{paths}': give the folder that holds the path files with --paths")
+    if not FsPath(templates).is_dir():
+        raise click.UsageError(f"no templates folder '{templates}'")
+    try:
+        run_preview(FsPath(paths), FsPath(templates), FsPath(out), port, paths.rstrip("/"), lambda found: _report(found, "save again"))
+    except OSError as error:
+        raise click.UsageError(f"cannot serve on port {port}: {error.strerror or error}; try another with --port") from error
+
+
+@main.command()
+@click.argument("path_id", metavar="ID")
+@PATHS
+@click.option("--title", default="", help="The path's title (default: from the id).")
+def new(path_id: str, paths: str = "paths", title: str = "") -> None:
+    """Start paths/ID.yaml from a commented template that explains every field."""
+    from .new import new_path
+
+    try:
+        written = new_path(FsPath(paths), path_id, title, shown=paths.rstrip("/"))
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    click.echo(f"Wrote {written}. Edit it, then run: python build.py check --paths {paths}")
 
 
 @main.command()

@@ -1,0 +1,152 @@
+"""The editor's loop: `new`, `schema` and `serve` (a real server, a real Chromium)."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from polku import yamlread
+from polku.load import boolean_keys, load_site
+
+from .conftest import PATHS, ROOT, TEMPLATES
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+# ---------------------------------------------------------------- new
+
+
+def test_new_writes_a_commented_template_that_passes_check(tmp_path: Path):
+    done = _cli("new", "tyopaja-polku", "--paths", "paths", "--title", "Työpajan polku: alku", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "paths" / "tyopaja-polku.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=polku.schema.json\n")
+    assert "Rivit, jotka alkavat #-merkillä" in text  # explained in Finnish
+    for field in ("title", "summary", "roles", "steps", "pilot", "next", "professional", "optional", "continues"):
+        assert re.search(rf"^#?\s*{field}\b", text, re.MULTILINE), f"the template does not explain '{field}'"
+    checked = _cli("check", "--paths", "paths", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stderr == ""  # not even a warning
+    site, _ = load_site(tmp_path / "paths")
+    assert site.paths[0].title == "Työpajan polku: alku"
+    assert any(step.pilot for step in site.paths[0].steps)
+    # The schema the editor is pointed at is the one check uses.
+    assert json.loads((tmp_path / "paths" / "polku.schema.json").read_text(encoding="utf-8")) == json.loads(_cli("schema").stdout)
+
+
+def test_new_refuses_a_bad_id_and_an_existing_file(tmp_path: Path):
+    bad = _cli("new", "Väärä Nimi", "--paths", str(tmp_path))
+    assert bad.returncode == 2 and "'vaara-nimi'" in bad.stderr and "Traceback" not in bad.stderr
+    assert _cli("new", "polku", "--paths", str(tmp_path)).returncode == 0
+    again = _cli("new", "polku", "--paths", str(tmp_path))
+    assert again.returncode == 2 and "already exists" in again.stderr
+
+
+# ---------------------------------------------------------------- schema
+
+
+def _data(path: Path):
+    doc, problems = yamlread.read(path.read_text(encoding="utf-8"), path.name, boolean_keys())
+    assert not problems
+    return doc.data
+
+
+def test_schema_accepts_the_bundled_paths_and_rejects_a_misspelt_key():
+    schema = json.loads(_cli("schema").stdout)
+    validator = jsonschema.Draft202012Validator(schema)
+    for file in sorted(PATHS.glob("[!_]*.yaml")):
+        assert list(validator.iter_errors(_data(file))) == [], file.name
+    data = _data(PATHS / "suvi.yaml")
+    data["steps"][0]["titel"] = data["steps"][0].pop("title")
+    messages = [e.message for e in validator.iter_errors(data)]
+    assert any("titel" in m for m in messages) and any("title" in m for m in messages)
+
+
+# ---------------------------------------------------------------- serve
+
+
+class Serve:
+    """python build.py serve on a free port; a thread collects what it prints."""
+
+    def __init__(self, paths: Path, out: Path):
+        import queue
+        import threading
+
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "serve", "--paths", str(paths), "--templates", str(TEMPLATES), "--out", str(out), "--port", "0"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+        )
+        self.lines: list[str] = []
+        self._queue: queue.Queue = queue.Queue()
+        threading.Thread(target=lambda: [self._queue.put(line) for line in self.process.stdout], daemon=True).start()
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/", self.read_until(r"http://127\.0\.0\.1:\d+/", timeout=60))
+        self.url = found.group(0)
+
+    def read_until(self, pattern: str, timeout: float = 20) -> str:
+        import queue
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self._queue.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            self.lines.append(line)
+            if re.search(pattern, line):
+                return line
+        raise AssertionError(f"no line matching {pattern!r} in: {''.join(self.lines)}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.mark.browser
+def test_serve_reloads_the_open_page_on_save_and_survives_a_broken_file(browser, tmp_path: Path):
+    paths = tmp_path / "paths"
+    shutil.copytree(PATHS, paths)
+    server = Serve(paths, tmp_path / "site")
+    try:
+        page = browser.new_page()
+        page.goto(server.url + "suvi/index.html#step-paatos")
+        assert page.locator("h1").inner_text() == "Suvin polku"
+        page.evaluate("window.__notReloaded = true")  # gone if the page reloads by itself
+
+        source = paths / "suvi.yaml"
+        original = source.read_text(encoding="utf-8")
+        time.sleep(0.3)  # the watcher is up
+        source.write_text(original.replace("title: Suvin polku", "title: Suvin polku tänään", 1), encoding="utf-8")
+        page.wait_for_selector("h1:text-is('Suvin polku tänään')", timeout=15000)
+        assert page.evaluate("window.__notReloaded") is None  # it was the reload, not a manual one
+        assert page.evaluate("location.hash") == "#step-paatos"  # the step the client was looking at
+
+        # A broken save: the errors in the browser and the terminal, and the server lives on.
+        source.write_text(original.replace("title: Suvin polku", "title: [Suvin polku", 1), encoding="utf-8")
+        page.wait_for_selector("text=suvi.yaml:", timeout=15000)
+        shown = page.locator("main").inner_text()
+        assert re.search(r"suvi\.yaml:\d+:\d+: ", shown)
+        assert "Traceback" not in shown
+        server.read_until(r"suvi\.yaml:\d+:\d+:")
+        assert server.process.poll() is None
+
+        # Fixing the file brings the page back, by itself.
+        source.write_text(original, encoding="utf-8")
+        page.wait_for_selector("h1:text-is('Suvin polku')", timeout=15000)
+        assert page.locator(".step").count() > 5
+        # What serve wrote is what build writes: no reload script in the files.
+        assert "live.js" not in (tmp_path / "site" / "suvi" / "index.html").read_text(encoding="utf-8")
+        page.close()
+    finally:
+        server.stop()
