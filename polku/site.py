@@ -13,12 +13,13 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path as FsPath
 
 import jinja2
+from babel import dates as babel_dates
 
 from . import markup
 from .i18n import catalogue, translator
@@ -98,15 +99,15 @@ def _link_html(link, external_label: str) -> markup.Markup:
     )
 
 
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+# Each language as it is written in Finland (Babel's CLDR data): Finnish,
+# Finland Swedish, and British English, which Finnish public services use.
+LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
 
 
 def format_date(iso: str, language: str) -> str:
-    """A checked YYYY-MM-DD date as each language writes it."""
-    year, month, day = (int(part) for part in iso.split("-"))
-    if language == "en":
-        return f"{day} {MONTHS_EN[month - 1]} {year}"
-    return f"{day}.{month}.{year}"
+    """A checked YYYY-MM-DD date in the language's own long form:
+    20. marraskuuta 2026, 20 november 2026, 20 November 2026."""
+    return babel_dates.format_date(date.fromisoformat(iso), format="long", locale=LOCALES[language])
 
 
 @dataclass(frozen=True)
