@@ -22,7 +22,7 @@ import jinja2
 from babel import dates as babel_dates
 
 from . import markup
-from .i18n import catalogue, translator
+from .i18n import catalogue, strings, translator
 from .layout import layout
 from .load import load_site
 from .workers import run as workers_run
@@ -177,9 +177,13 @@ def render_path(job: PathJob, env: jinja2.Environment) -> dict[str, bytes]:
     standalone, inline = render_pair(diagram, f"d-{path.id}", asset_prefix=f"{up}assets/")
     here = f"{edition.prefix}{path.id}/"
     page_args = dict(
-        site=job.site, t=pt, edition=edition, lang=path.language, path=path, svg=markup.Markup(inline), up=up,
+        site=job.site, t=pt, T=strings(path.language), edition=edition, lang=path.language, path=path, svg=markup.Markup(inline), up=up,
         path_titles=path_titles, path_href=lambda other: hrefs.get(other, f"{up}{other}/index.html"), pdf=job.pdf,
         build_date=job.build_date,
+        # Lookups the templates make per step, as dictionaries rather than calls.
+        steps={step.id: step for step in path.steps},
+        anchors={rid: role_anchor(path, rid) for rid in path.roles},
+        marks={role.id: role_mark(path, role.id) for role in path.roles_used()},
     )
 
     def versions(page: str) -> list[tuple[str, str]]:
@@ -209,7 +213,7 @@ def render_common(site: Site, env: jinja2.Environment) -> dict[str, bytes]:
     for edition in all_editions:
         t = translator(edition.language)
         root = "../" * edition.prefix.count("/")
-        common = {"site": site, "t": t, "edition": edition, "editions": all_editions, "build_date": _source_date()}
+        common = {"site": site, "t": t, "T": strings(edition.language), "edition": edition, "editions": all_editions, "build_date": _source_date()}
         index_versions = [(e.language, root + e.prefix + "index.html") for e in all_editions]
         files[f"{edition.prefix}index.html"] = env.get_template("index.html").render(
             **common, lang=edition.language, up=root, versions=index_versions,

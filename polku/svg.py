@@ -61,7 +61,7 @@ class El:
         self.children: list[El] = []
         self.text = text
 
-    def add(self, child: "El") -> "El":
+    def add(self, child):  # El, or a leaf already written by _leaf
         self.children.append(child)
         return child
 
@@ -76,8 +76,20 @@ class El:
         if self.text is not None:
             out.append(_escape_text(self.text))
         for child in self.children:
-            child.write(out)
+            if child.__class__ is str:
+                out.append(child)
+            else:
+                child.write(out)
         out.append(f"</{self.tag}>")
+
+
+def _leaf(tag: str, attrs: dict, text: str | None = None) -> str:
+    """An element without children, written at once (most of a diagram):
+    the same escaping as El.write, without building an El first."""
+    parts = [f' {key}="{str(value).translate(_ATTRIBUTE)}"' for key, value in attrs.items() if value is not None]
+    if text is None:
+        return f"<{tag}{''.join(parts)} />"
+    return f"<{tag}{''.join(parts)}>{text.translate(_TEXT)}</{tag}>"
 
 
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -92,20 +104,20 @@ def _g(cls: str, **data: str) -> El:
     return El("g", {"class": cls, **{f"data-{k}": v for k, v in data.items()}})
 
 
-def _rect(x: float, y: float, w: float, h: float, **attrs) -> El:
-    return El("rect", {"x": num(x), "y": num(y), "width": num(w), "height": num(h), **_attrs(attrs)})
+def _rect(x: float, y: float, w: float, h: float, **attrs) -> str:
+    return _leaf("rect", {"x": num(x), "y": num(y), "width": num(w), "height": num(h), **_attrs(attrs)})
 
 
-def _circle(cx: float, cy: float, r: float, **attrs) -> El:
-    return El("circle", {"cx": num(cx), "cy": num(cy), "r": num(r), **_attrs(attrs)})
+def _circle(cx: float, cy: float, r: float, **attrs) -> str:
+    return _leaf("circle", {"cx": num(cx), "cy": num(cy), "r": num(r), **_attrs(attrs)})
 
 
-def _line(x1: float, y1: float, x2: float, y2: float, **attrs) -> El:
-    return El("line", {"x1": num(x1), "y1": num(y1), "x2": num(x2), "y2": num(y2), **_attrs(attrs)})
+def _line(x1: float, y1: float, x2: float, y2: float, **attrs) -> str:
+    return _leaf("line", {"x1": num(x1), "y1": num(y1), "x2": num(x2), "y2": num(y2), **_attrs(attrs)})
 
 
-def _path(points: str, **attrs) -> El:
-    return El("path", {"d": points, **_attrs(attrs)})
+def _path(points: str, **attrs) -> str:
+    return _leaf("path", {"d": points, **_attrs(attrs)})
 
 
 def _attrs(attrs: dict) -> dict:
@@ -139,14 +151,18 @@ def render(diagram: Diagram, id_prefix: str, asset_prefix: str = "../assets/", s
 def render_pair(diagram: Diagram, id_prefix: str, asset_prefix: str) -> tuple[str, str]:
     """(standalone file, inline in a page): drawn once, the shared body written once."""
     root = _draw(diagram, id_prefix, asset_prefix, standalone=True)
-    root.children = [child if child.tag == "defs" else _Written(child) for child in root.children]  # type: ignore[misc]
+    root.children = [child if _is_defs(child) else (child if child.__class__ is str else _Written(child)) for child in root.children]
     standalone = []
     root.write(standalone)
     inline = _draw_root(diagram, id_prefix, asset_prefix, standalone=False)
-    inline.children = [child if child.tag != "defs" else _defs(id_prefix, asset_prefix, standalone=False) for child in root.children]  # type: ignore[union-attr]
+    inline.children = [_defs(id_prefix, asset_prefix, standalone=False) if _is_defs(child) else child for child in root.children]
     out: list[str] = []
     inline.write(out)
     return "".join(standalone), "".join(out)
+
+
+def _is_defs(child) -> bool:
+    return isinstance(child, El) and child.tag == "defs"
 
 
 def _draw_root(diagram: Diagram, id_prefix: str, asset_prefix: str, standalone: bool) -> El:
@@ -178,8 +194,8 @@ def _defs(id_prefix: str, asset_prefix: str, standalone: bool) -> El:
 
 def _draw(diagram: Diagram, id_prefix: str, asset_prefix: str, standalone: bool) -> El:
     root = _draw_root(diagram, id_prefix, asset_prefix, standalone)
-    root.add(El("title", {"id": f"{id_prefix}-title"}, diagram.title))
-    root.add(El("desc", {"id": f"{id_prefix}-desc"}, diagram.description))
+    root.add(_leaf("title", {"id": f"{id_prefix}-title"}, diagram.title))
+    root.add(_leaf("desc", {"id": f"{id_prefix}-desc"}, diagram.description))
     root.add(_defs(id_prefix, asset_prefix, standalone))
     root.add(_rect(0, 0, diagram.width, diagram.height, fill=c.PAGE))
     arrow = f"url(#{id_prefix}-arrow)"
@@ -196,7 +212,7 @@ def _draw(diagram: Diagram, id_prefix: str, asset_prefix: str, standalone: bool)
     sx, sy, sw, sh = diagram.start
     start.add(_rect(sx, sy, sw, sh, rx="15", fill=c.STATION))
     label = diagram.start_label
-    start.add(El("text", {"x": num(label.x), "y": num(label.y), "fill": "#ffffff", "font-size": num(label.size), "font-weight": "bold",
+    start.add(_leaf("text", {"x": num(label.x), "y": num(label.y), "fill": "#ffffff", "font-size": num(label.size), "font-weight": "bold",
                           "style": "fill:#ffffff", "text-anchor": "middle"}, label.text))
     (ax, ay), (bx, by) = diagram.start_edge
     start.add(_line(ax, ay, bx, by, stroke=c.LINE, stroke_width="2.5", marker_end=arrow))
@@ -213,7 +229,7 @@ def _draw(diagram: Diagram, id_prefix: str, asset_prefix: str, standalone: bool)
         station = g.add(_g("marker"))
         cx, cy, r = card.station
         station.add(_circle(cx, cy, r, fill=c.STATION))
-        station.add(El("text", {"x": num(cx), "y": num(cy + 5), "font-size": "14", "font-weight": "bold", "style": "fill:#ffffff",
+        station.add(_leaf("text", {"x": num(cx), "y": num(cy + 5), "font-size": "14", "font-weight": "bold", "style": "fill:#ffffff",
                                 "text-anchor": "middle"}, str(card.number)))
         if card.lamp:
             g.add(_lamp(*card.lamp, title=card.pilot_title))
@@ -248,15 +264,15 @@ def _draw(diagram: Diagram, id_prefix: str, asset_prefix: str, standalone: bool)
     return root
 
 
-def _text(line: Line) -> El:
-    return El("text", {"x": num(line.x), "y": num(line.y), "class": f"t-{line.kind}", "font-size": num(line.size),
+def _text(line: Line) -> str:
+    return _leaf("text", {"x": num(line.x), "y": num(line.y), "class": f"t-{line.kind}", "font-size": num(line.size),
                        "font-weight": "bold" if line.bold else None, "font-style": "italic" if line.italic else None}, line.text)
 
 
 def _lamp(x: float, y: float, size: float, title: str | None) -> El:
     g = _g("pilot")
     if title is not None:
-        g.add(El("title", {}, title))
+        g.add(_leaf("title", {}, title))
     cx = x + size / 2
     r = size * 0.3
     cy = y + size * 0.42
@@ -275,7 +291,7 @@ def _clock(cx: float, cy: float) -> El:
     return g
 
 
-def _role_mark(mark: RoleMark) -> El:
+def _role_mark(mark: RoleMark) -> str:
     x, y, s, fill = mark.x, mark.y, mark.size, mark.colour
     h = s / 2
     cx, cy = x + h, y + h
@@ -294,11 +310,9 @@ def _role_mark(mark: RoleMark) -> El:
         "hexagon": [(x + s * 0.25, y), (x + s * 0.75, y), (x + s, cy), (x + s * 0.75, y + s), (x + s * 0.25, y + s), (x, cy)],
         "cross": [(x + s * 0.35, y), (x + s * 0.65, y), (x + s * 0.65, y + s * 0.35), (x + s, y + s * 0.35), (x + s, y + s * 0.65), (x + s * 0.65, y + s * 0.65), (x + s * 0.65, y + s), (x + s * 0.35, y + s), (x + s * 0.35, y + s * 0.65), (x, y + s * 0.65), (x, y + s * 0.35), (x + s * 0.35, y + s * 0.35)],
     }[mark.shape]
-    return El("polygon", {"points": " ".join(f"{num(px)},{num(py)}" for px, py in points), **_attrs(attrs)})
+    return _leaf("polygon", {"points": " ".join(f"{num(px)},{num(py)}" for px, py in points), **_attrs(attrs)})
 
 
 def render_role_mark(mark: RoleMark) -> str:
     """One role mark as SVG text, for the pages' role lists."""
-    out: list[str] = []
-    _role_mark(mark).write(out)
-    return "".join(out)
+    return _role_mark(mark)

@@ -5,11 +5,19 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
+from types import SimpleNamespace
 
 
 @cache
 def catalogue(language: str) -> dict[str, str]:
     return json.loads(resources.files("polku.i18n").joinpath(f"{language}.json").read_text(encoding="utf-8"))
+
+
+@cache
+def strings(language: str) -> SimpleNamespace:
+    """The catalogue as attributes, for templates: {{ T.walk_start }} is a
+    lookup where {{ t("walk_start") }} is a call, and a page has hundreds."""
+    return SimpleNamespace(**catalogue(language))
 
 
 def translator(language: str):
