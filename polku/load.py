@@ -9,6 +9,7 @@ every check runs, and all diagnostics are raised together at the end.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import html
 import json
@@ -174,7 +175,8 @@ def _accepts(definition: str | None):
     those it refuses are walked by jsonschema for the messages editors read."""
     import fastjsonschema
 
-    full = {**schema(), "$schema": "http://json-schema.org/draft-07/schema#"}  # every keyword used is draft-07
+    # A deep copy: fastjsonschema rewrites the $refs it resolves in place.
+    full = {**copy.deepcopy(schema()), "$schema": "http://json-schema.org/draft-07/schema#"}  # every keyword used is draft-07
     target = full if definition is None else {"$defs": full["$defs"], "$ref": f"#/$defs/{definition}"}
     date_ok = jsonschema.Draft202012Validator.FORMAT_CHECKER.conforms
     return fastjsonschema.compile(target, formats={"date": lambda value: date_ok(value, "date")})

@@ -58,13 +58,14 @@ class Preview:
         self._load_cache: dict = {}
         self._jobs: dict[str, PathJob] = {}  # the job behind each path folder now in out/
         self._common: tuple | None = None  # the common_digest behind the site pages now in out/
+        self._common_files: set[str] = set()  # and their names
 
     # ------------------------------------------------------------ building
 
     def first_build(self) -> None:
         """A full build on every core, which also fills the caches."""
         try:
-            site, warnings, _ = build(self.paths, self.templates, self.out, shown=self.shown, load_cache=self._load_cache)
+            site, warnings, names = build(self.paths, self.templates, self.out, shown=self.shown, load_cache=self._load_cache)
         except ContentError as error:
             self._failed(error.diagnostics)
             return
@@ -73,6 +74,7 @@ class Preview:
         self.language = site.language
         self._jobs = {f"{job.edition.prefix}{job.path.id}": job for job in path_jobs(site)}
         self._common = common_digest(site)
+        self._common_files = {name for name in names if name.rsplit("/", 1)[0] not in self._jobs and not name.endswith(".pdf")}
 
     def rebuild(self, templates_changed: bool = False) -> None:
         """Bring out/ up to date after a save, doing only what the change needs."""
@@ -102,9 +104,10 @@ class Preview:
                 write_files(render_path(job, env), self.out)
                 done.append(folder)
                 pages.update(f"{folder}/{name}" for name in ("index.html", "professional.html", "print.html"))
-        for gone in set(self._jobs) - set(jobs):
+        for gone in sorted(set(self._jobs) - set(jobs)):
             shutil.rmtree(self.out / gone, ignore_errors=True)
             done.append(f"{gone} (removed)")
+            pages.update(f"{gone}/{name}" for name in ("index.html", "professional.html", "print.html"))
         self._jobs = jobs
         recovered = bool(self.problems)
         self.problems = []
@@ -114,17 +117,21 @@ class Preview:
         # The edited path's own pages first: the page the editor looks at reloads
         # now, not after the index, role and pilot pages are rendered too.
         self._bump(None if recovered else pages)
+        took = (time.perf_counter() - started) * 1000
+        print(f"Rebuilt {', '.join(done) or 'nothing (no change in the pages)'} in {took:.0f} ms", flush=True)
         digest = common_digest(site)
         if digest != self._common:
             if pages:
                 time.sleep(0.25)  # let the open path page reload first: rendering holds the interpreter
+            started = time.perf_counter()
             common = render_common(site, env)
             write_files(common, self.out)
-            self._common = digest
-            done.append("the site pages")
-            self._bump(set(common))
-        took = (time.perf_counter() - started) * 1000
-        print(f"Rebuilt {', '.join(done) or 'nothing (no change in the pages)'} in {took:.0f} ms", flush=True)
+            for gone in self._common_files - set(common):  # e.g. a language's pages when its last translation went
+                (self.out / gone).unlink(missing_ok=True)
+                _remove_empty_folders(self.out, gone)
+            self._bump(set(common) | self._common_files)  # written, and removed
+            self._common, self._common_files = digest, set(common)
+            print(f"Rebuilt the site pages (index, roles, pilots) in {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
 
     def _failed(self, diagnostics: list[Diagnostic]) -> None:
         self.report(diagnostics)
@@ -248,6 +255,13 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         return super().send_head()
 
 
+def _remove_empty_folders(root: FsPath, name: str) -> None:
+    folder = (root / name).parent
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
 def _with_live_reload(page: bytes) -> bytes:
     """The page as built, plus the reload script and leave to connect back here."""
     text = page.decode("utf-8")
@@ -258,11 +272,12 @@ def _with_live_reload(page: bytes) -> bytes:
 
 def serve(paths: FsPath, templates: FsPath, out: FsPath, port: int, shown: str, report: Callable[[list[Diagnostic]], None]) -> None:
     preview = Preview(paths, templates, out, shown, report)
+    handler = type("Handler", (_Handler,), {"preview": preview})
+    # The port first: a busy port is reported before a long first build.
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(out.absolute())))
+    server.daemon_threads = True
     preview.first_build()
     out.mkdir(parents=True, exist_ok=True)
-    handler = type("Handler", (_Handler,), {"preview": preview})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(out)))
-    server.daemon_threads = True
     stop = threading.Event()
     watcher = threading.Thread(target=preview.watch, args=(stop,), name="polku-watch", daemon=True)
     watcher.start()

@@ -107,3 +107,26 @@ def test_absurd_nesting_is_refused_not_crashed(tmp_path: Path):
     write_paths(tmp_path, {"p.yaml": "title: " + "[" * 5000 + "]" * 5000 + "\nsteps: [{title: x}]\n"})
     [diagnostic] = check_site(tmp_path)
     assert "nested more than" in diagnostic.message
+
+
+def test_fast_schema_check_leaves_the_schema_alone_and_slow_messages_still_come(tmp_path):
+    """fastjsonschema once rewrote the shared schema's $refs in place, so that a
+    later _site.yaml problem crashed jsonschema instead of being reported."""
+    import json
+
+    from polku import load
+
+    before = json.dumps(load.schema(), sort_keys=True)
+    for definition in (None, "site", "roles"):
+        load._accepts(definition)
+    assert json.dumps(load.schema(), sort_keys=True) == before
+    folder = write_paths(tmp_path / "paths", {
+        "a.yaml": "title: A\nsteps:\n  - title: x\n",
+        "_site.yaml": "title: Sivusto\nlanguag: fi\n",
+        "_roles.yaml": "r: {name: R, txt: x}\n",
+    })
+    with pytest.raises(ContentError) as raised:
+        load_site(folder)
+    messages = [str(d) for d in raised.value.diagnostics]
+    assert any("_site.yaml:2:1: unknown key 'languag' (did you mean 'language'?)" in m for m in messages), messages
+    assert any("_roles.yaml:1:" in m and "'txt'" in m for m in messages), messages

@@ -150,3 +150,41 @@ def test_serve_reloads_the_open_page_on_save_and_survives_a_broken_file(browser,
         page.close()
     finally:
         server.stop()
+
+
+def test_preview_rebuilds_only_what_changed_and_keeps_the_site_what_build_writes(tmp_path: Path):
+    """Adding, changing, breaking and removing files in a running preview; at the
+    end out/ holds exactly what a fresh build writes."""
+    from polku.serve import Preview
+    from polku.site import build
+
+    paths = tmp_path / "paths"
+    shutil.copytree(PATHS, paths)
+    reported: list = []
+    preview = Preview(paths, TEMPLATES, tmp_path / "site", "paths", reported.extend)
+    preview.first_build()
+    suvi_svg = tmp_path / "site" / "suvi" / "suvi.svg"
+    before = suvi_svg.stat().st_mtime_ns
+
+    (paths / "uusi.yaml").write_text("title: Uusi\nsteps:\n  - {id: a, title: Alku}\n", encoding="utf-8")
+    (paths / "uusi.en.yaml").write_text("title: New\nlanguage: en\nsteps:\n  - {id: a, title: Start}\n", encoding="utf-8")
+    preview.rebuild()
+    assert (tmp_path / "site" / "en" / "uusi" / "index.html").is_file()
+    assert suvi_svg.stat().st_mtime_ns == before  # an unrelated path is not written again
+
+    (paths / "valtteri.yaml").write_text("title: [rikki\n", encoding="utf-8")
+    preview.rebuild()
+    assert preview.problems and preview.problems[0].file.endswith("valtteri.yaml")
+    assert (tmp_path / "site" / "valtteri" / "index.html").is_file()  # the last good pages stay
+
+    shutil.copy(PATHS / "valtteri.yaml", paths / "valtteri.yaml")
+    (paths / "uusi.en.yaml").unlink()
+    preview.rebuild()
+    assert not preview.problems
+    assert not (tmp_path / "site" / "en").exists()  # the English pages went with the last English path
+
+    build(paths, TEMPLATES, tmp_path / "fresh")
+    built = {p.relative_to(tmp_path / "fresh").as_posix(): p.read_bytes() for p in (tmp_path / "fresh").rglob("*") if p.is_file()}
+    served = {p.relative_to(tmp_path / "site").as_posix(): p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
+    assert served.keys() == built.keys()
+    assert [name for name in built if built[name] != served[name]] == []
