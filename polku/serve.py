@@ -167,17 +167,34 @@ class Preview:
 
     def error_page(self) -> bytes:
         strings = catalogue(self.language)
-        items = "".join(f"<li><code>{html.escape(str(d))}</code></li>" for d in self.problems)
+        items = "".join(f"<li><code>{html.escape(str(d))}</code>{self._excerpt(d)}</li>" for d in self.problems)
         return (
             f'<!DOCTYPE html>\n<html lang="{self.language}"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html.escape(strings['serve_error_title'])}</title>"
             "<style>body{font:1.1rem/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}"
-            "h1{color:#8a1c00}li{margin:.5rem 0}code{font-size:1rem;white-space:pre-wrap;word-break:break-word}</style>"
+            "h1{color:#8a1c00}li{margin:.75rem 0}code{font-size:1rem;white-space:pre-wrap;word-break:break-word}"
+            "pre{background:#f3f3f3;border-left:4px solid #8a1c00;padding:.4rem .75rem;margin:.3rem 0;overflow-x:auto}</style>"
             f'</head><body><main><h1>{html.escape(strings["serve_error_title"])}</h1>'
             f"<p>{html.escape(strings['serve_error_text'])}</p><ul>{items}</ul></main>"
             '<script src="/_polku/live.js"></script></body></html>\n'
         ).encode("utf-8")
+
+
+    def _excerpt(self, problem: Diagnostic) -> str:
+        """The line the problem is on, with a mark under its column."""
+        prefix = self.shown + "/"
+        if not problem.file.startswith(prefix):
+            return ""
+        try:
+            lines = (self.paths / problem.file[len(prefix):]).read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError):
+            return ""
+        if not 1 <= problem.line <= len(lines):
+            return ""
+        text = lines[problem.line - 1].expandtabs(1)
+        marker = " " * (len(str(problem.line)) + 3 + problem.col - 1) + "^"
+        return f'<pre>{problem.line} | {html.escape(text)}\n{marker}</pre>'
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
