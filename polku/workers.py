@@ -38,13 +38,27 @@ def run(fn: Callable[[T], R], jobs: Iterable[T], workers: int | None = None, min
         if meanwhile is not None:
             meanwhile()
         return [fn(job) for job in jobs]
-    # fork shares the imported modules with the workers, so they start at once;
-    # elsewhere (macOS, Windows) the platform's default is used.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    # fork shares the imported modules and the jobs themselves with the workers:
+    # they start at once, and only each job's number goes down the pipe.
+    # Elsewhere (macOS, Windows) the platform's default is used, and jobs are sent.
+    global _SHARED
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if forking else None)
     chunk = max(1, len(jobs) // (workers * 8))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = pool.map(fn, jobs, chunksize=chunk)
-        if meanwhile is not None:
-            meanwhile()
-        return list(results)
+    _SHARED = (fn, jobs) if forking else None
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            results = pool.map(_shared_job, range(len(jobs)), chunksize=chunk) if forking else pool.map(fn, jobs, chunksize=chunk)
+            if meanwhile is not None:
+                meanwhile()
+            return list(results)
+    finally:
+        _SHARED = None
+
+
+_SHARED: tuple | None = None  # (fn, jobs) of the pool being forked
+
+
+def _shared_job(index: int):
+    fn, jobs = _SHARED  # type: ignore[misc] - set before the workers were forked
+    return fn(jobs[index])
