@@ -104,6 +104,7 @@ def _link_html(link, external_label: str) -> markup.Markup:
 LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
 
 
+@lru_cache(maxsize=1024)
 def format_date(iso: str, language: str) -> str:
     """A checked YYYY-MM-DD date in the language's own long form:
     20. marraskuuta 2026, 20 november 2026, 20 November 2026."""

@@ -9,6 +9,8 @@ data-to, and a return loop is also a `loop`.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from . import colour as c
 from .layout import Diagram, Line, RoleMark
 
@@ -122,7 +124,12 @@ def _path(points: str, **attrs) -> str:
 
 def _attrs(attrs: dict) -> dict:
     """Python names to SVG names: class_ -> class, stroke_width -> stroke-width."""
-    return {k.rstrip("_").replace("_", "-"): (num(v) if isinstance(v, float) else v) for k, v in attrs.items()}
+    return {_svg_name(k): (num(v) if isinstance(v, float) else v) for k, v in attrs.items()}
+
+
+@lru_cache(maxsize=None)
+def _svg_name(name: str) -> str:
+    return name.rstrip("_").replace("_", "-")
 
 
 class _Written:
