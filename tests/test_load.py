@@ -130,3 +130,19 @@ def test_fast_schema_check_leaves_the_schema_alone_and_slow_messages_still_come(
     messages = [str(d) for d in raised.value.diagnostics]
     assert any("_site.yaml:2:1: unknown key 'languag' (did you mean 'language'?)" in m for m in messages), messages
     assert any("_roles.yaml:1:" in m and "'txt'" in m for m in messages), messages
+
+
+def test_problems_are_the_same_whether_files_are_read_here_or_on_every_core(tmp_path, monkeypatch):
+    from polku import workers
+
+    files = {f"p{i:02d}.yaml": f"title: P{i}\nsteps:\n  - {{title: x, roles: [r{i}]}}\n" for i in range(30)}
+    files["p07.yaml"] = "title: [broken\n"
+    files["p19.yaml"] = "titel: P19\nsteps: []\n"
+    folder = write_paths(tmp_path / "paths", files)
+    with pytest.raises(ContentError) as serial:
+        load_site(folder, workers=1)
+    monkeypatch.setattr(workers, "MIN_PARALLEL", 0)
+    with pytest.raises(ContentError) as parallel:
+        load_site(folder, workers=2)
+    assert [str(d) for d in serial.value.diagnostics] == [str(d) for d in parallel.value.diagnostics]
+    assert len(serial.value.diagnostics) > 30  # every file's problems, not the first only

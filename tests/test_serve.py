@@ -77,6 +77,17 @@ def test_schema_accepts_the_bundled_paths_and_rejects_a_misspelt_key():
 # ---------------------------------------------------------------- serve
 
 
+def _no_wcag_violations(browser, url: str) -> None:
+    from .test_quality import AXE, _axe, _need
+
+    _need(AXE, "axe-core")
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.goto(url)
+    assert _axe(page) == []
+    context.close()
+
+
 class Serve:
     """python build.py serve on a free port; a thread collects what it prints."""
 
@@ -140,6 +151,7 @@ def test_serve_reloads_the_open_page_on_save_and_survives_a_broken_file(browser,
         assert "Traceback" not in shown
         server.read_until(r"suvi\.yaml:\d+:\d+:")
         assert server.process.poll() is None
+        _no_wcag_violations(browser, server.url + "suvi/index.html")  # editors read this page too
 
         # Fixing the file brings the page back, by itself.
         source.write_text(original, encoding="utf-8")
