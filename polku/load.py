@@ -16,13 +16,13 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path as FsPath
 from typing import Any, Iterable
 from urllib.parse import unquote
 
-import jsonschema
 
 from . import yamlread
 from .errors import ContentError, Diagnostic, did_you_mean
@@ -44,7 +44,11 @@ def schema() -> dict:
 
 
 @cache
-def _validator(definition: str | None) -> jsonschema.Draft202012Validator:
+def _validator(definition: str | None) -> "jsonschema.Draft202012Validator":
+    """jsonschema's validator, for the messages: imported only when a file has a
+    problem (it takes a tenth of a second to import)."""
+    import jsonschema
+
     full = schema()
     target = full if definition is None else {"$defs": full["$defs"], "$ref": f"#/$defs/{definition}"}
     return jsonschema.Draft202012Validator(target, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
@@ -178,8 +182,18 @@ def _accepts(definition: str | None):
     # A deep copy: fastjsonschema rewrites the $refs it resolves in place.
     full = {**copy.deepcopy(schema()), "$schema": "http://json-schema.org/draft-07/schema#"}  # every keyword used is draft-07
     target = full if definition is None else {"$defs": full["$defs"], "$ref": f"#/$defs/{definition}"}
-    date_ok = jsonschema.Draft202012Validator.FORMAT_CHECKER.conforms
-    return fastjsonschema.compile(target, formats={"date": lambda value: date_ok(value, "date")})
+    return fastjsonschema.compile(target, formats={"date": _is_date})
+
+
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def _is_date(value: str) -> bool:
+    """The JSON Schema "date" format as jsonschema checks it: YYYY-MM-DD, a real day."""
+    try:
+        return bool(_DATE_RE.fullmatch(value)) and bool(date.fromisoformat(value))
+    except ValueError:
+        return False
 
 
 def _schema_problems(file: _File, definition: str | None) -> list[Diagnostic]:
@@ -195,7 +209,7 @@ def _schema_problems(file: _File, definition: str | None) -> list[Diagnostic]:
     return problems
 
 
-def _describe(error: jsonschema.ValidationError, file: _File) -> list[Diagnostic]:
+def _describe(error: "jsonschema.ValidationError", file: _File) -> list[Diagnostic]:
     doc = file.doc
     assert doc is not None
     pointer = tuple(error.absolute_path)

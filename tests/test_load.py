@@ -146,3 +146,12 @@ def test_problems_are_the_same_whether_files_are_read_here_or_on_every_core(tmp_
         load_site(folder, workers=2)
     assert [str(d) for d in serial.value.diagnostics] == [str(d) for d in parallel.value.diagnostics]
     assert len(serial.value.diagnostics) > 30  # every file's problems, not the first only
+
+
+@pytest.mark.parametrize("value", ["2024-02-29", "2023-02-29", "2024-2-01", "２０２４-01-01", "2024-01-01 ", "20240101", "2024-13-01", "0000-01-01", "2026-11-31", ""])
+def test_the_fast_date_check_agrees_with_jsonschema(value):
+    import jsonschema
+
+    from polku.load import _is_date
+
+    assert _is_date(value) == jsonschema.Draft202012Validator.FORMAT_CHECKER.conforms(value, "date")
