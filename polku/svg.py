@@ -85,13 +85,14 @@ class El:
         out.append(f"</{self.tag}>")
 
 
-def _leaf(tag: str, attrs: dict, text: str | None = None) -> str:
+def _leaf(tag: str, attrs: dict, text: str | None = None, numbers: str = "") -> str:
     """An element without children, written at once (most of a diagram):
-    the same escaping as El.write, without building an El first."""
+    the same escaping as El.write, without building an El first. numbers are
+    coordinates already written by num(), which has only digits, '.' and '-'."""
     parts = [f' {key}="{str(value).translate(_ATTRIBUTE)}"' for key, value in attrs.items() if value is not None]
     if text is None:
-        return f"<{tag}{''.join(parts)} />"
-    return f"<{tag}{''.join(parts)}>{text.translate(_TEXT)}</{tag}>"
+        return f"<{tag}{numbers}{''.join(parts)} />"
+    return f"<{tag}{numbers}{''.join(parts)}>{text.translate(_TEXT)}</{tag}>"
 
 
 _TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -107,15 +108,15 @@ def _g(cls: str, **data: str) -> El:
 
 
 def _rect(x: float, y: float, w: float, h: float, **attrs) -> str:
-    return _leaf("rect", {"x": num(x), "y": num(y), "width": num(w), "height": num(h), **_attrs(attrs)})
+    return _leaf("rect", _attrs(attrs), numbers=f' x="{num(x)}" y="{num(y)}" width="{num(w)}" height="{num(h)}"')
 
 
 def _circle(cx: float, cy: float, r: float, **attrs) -> str:
-    return _leaf("circle", {"cx": num(cx), "cy": num(cy), "r": num(r), **_attrs(attrs)})
+    return _leaf("circle", _attrs(attrs), numbers=f' cx="{num(cx)}" cy="{num(cy)}" r="{num(r)}"')
 
 
 def _line(x1: float, y1: float, x2: float, y2: float, **attrs) -> str:
-    return _leaf("line", {"x1": num(x1), "y1": num(y1), "x2": num(x2), "y2": num(y2), **_attrs(attrs)})
+    return _leaf("line", _attrs(attrs), numbers=f' x1="{num(x1)}" y1="{num(y1)}" x2="{num(x2)}" y2="{num(y2)}"')
 
 
 def _path(points: str, **attrs) -> str:
@@ -272,8 +273,8 @@ def _draw(diagram: Diagram, id_prefix: str, asset_prefix: str, standalone: bool)
 
 
 def _text(line: Line) -> str:
-    return _leaf("text", {"x": num(line.x), "y": num(line.y), "class": f"t-{line.kind}", "font-size": num(line.size),
-                       "font-weight": "bold" if line.bold else None, "font-style": "italic" if line.italic else None}, line.text)
+    return _leaf("text", {"class": f"t-{line.kind}", "font-size": num(line.size), "font-weight": "bold" if line.bold else None,
+                          "font-style": "italic" if line.italic else None}, line.text, numbers=f' x="{num(line.x)}" y="{num(line.y)}"')
 
 
 def _lamp(x: float, y: float, size: float, title: str | None) -> El:

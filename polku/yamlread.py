@@ -142,10 +142,14 @@ def _fast_read(text: str, boolean_keys: frozenset[str]) -> Document | None:
     no tags, anchors, duplicate keys, odd keys, control characters or deep
     nesting: the Python parser then reads it again and says what is wrong.
     tests/test_fuzz.py checks that both readers agree on every file this accepts."""
-    if not yaml.__with_libyaml__ or _LIBYAML_DIFFERS.search(text):
+    if not yaml.__with_libyaml__ or _LIBYAML_DIFFERS.search(text) or _CONTROL.search(text):
         return None
+    events: list = []
     try:
-        events = list(yaml.parse(text, Loader=yaml.CSafeLoader))
+        parser = yaml.CSafeLoader(text)
+        check, get, add = parser.check_event, parser.get_event, events.append
+        while check():
+            add(get())
     except Exception:  # noqa: BLE001 - any complaint goes to the Python parser
         return None
     if len(events) < 5 or not isinstance(events[1], yaml.DocumentStartEvent) or not isinstance(events[-2], yaml.DocumentEndEvent):
@@ -164,7 +168,7 @@ def _fast_read(text: str, boolean_keys: frozenset[str]) -> Document | None:
         mark = event.start_mark
         if stack and stack[-1][2] is None and isinstance(stack[-1][0], dict):  # a key
             parent = stack[-1]
-            if kind is not yaml.ScalarEvent or event.value in parent[0] or _CONTROL.search(event.value):
+            if kind is not yaml.ScalarEvent or event.value in parent[0] or (event.style == '"' and _CONTROL.search(event.value)):
                 return None
             parent[2] = event.value
             key_where[parent[1] + (event.value,)] = (mark.line + 1, mark.column + 1)
@@ -182,7 +186,8 @@ def _fast_read(text: str, boolean_keys: frozenset[str]) -> Document | None:
             pointer, key = (), None
         where[pointer] = (mark.line + 1, mark.column + 1)
         if kind is yaml.ScalarEvent:
-            if _CONTROL.search(event.value):
+            # The text has no control characters, so only a "\x01"-style escape can make one.
+            if event.style == '"' and _CONTROL.search(event.value):
                 return None
             value = _plain_or_quoted(event.value, event.style, key in boolean_keys)
         else:
