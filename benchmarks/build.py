@@ -1,6 +1,6 @@
 """Full-build time for N generated paths, against MkDocs 1.6 on the same text.
 
-    python benchmarks/build.py [--paths 1000] [--runs 3] [--jobs 0] [--no-mkdocs]
+    python benchmarks/build.py [--paths 1000] [--runs 3] [--no-mkdocs]
 
 Generates N paths (12 steps, 4 roles, 2 pilots, one fork each, a summary,
 a persona and a paragraph of client text and of professional notes per
