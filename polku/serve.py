@@ -36,7 +36,10 @@ from .site import PathJob, build, common_digest, environment, path_jobs, render_
 
 LIVE_JS = b"""(function () {
   // polku serve: reload this page when a rebuild has changed it.
-  var source = new EventSource("/_polku/events?page=" + encodeURIComponent(location.pathname));
+  // The build this page came from: a rebuild between serving the page and
+  // connecting here is not missed.
+  var since = document.currentScript ? document.currentScript.getAttribute("data-build") : "";
+  var source = new EventSource("/_polku/events?page=" + encodeURIComponent(location.pathname) + "&since=" + since);
   source.onmessage = function (event) {
     if (event.data === "reload") { source.close(); location.reload(); }
   };
@@ -150,6 +153,8 @@ class Preview:
     def touches(self, page: str, after: int, upto: int) -> bool:
         """Did any build after `after`, up to `upto`, change this page?"""
         with self.changed:
+            if self.history and after < self.history[0][0] - 1:
+                return True  # older than the history kept: reload to be sure
             return any(pages is None or page in pages for version, pages in self.history if after < version <= upto)
 
     # ------------------------------------------------------------ watching
@@ -165,7 +170,7 @@ class Preview:
 
     # ------------------------------------------------------------ the error page
 
-    def error_page(self) -> bytes:
+    def error_page(self, build: int) -> bytes:
         strings = catalogue(self.language)
         items = "".join(f"<li><code>{html.escape(str(d))}</code>{self._excerpt(d)}</li>" for d in self.problems)
         return (
@@ -177,7 +182,7 @@ class Preview:
             "pre{background:#f3f3f3;border-left:4px solid #8a1c00;padding:.4rem .75rem;margin:.3rem 0;overflow-x:auto}</style>"
             f'</head><body><main><h1>{html.escape(strings["serve_error_title"])}</h1>'
             f"<p>{html.escape(strings['serve_error_text'])}</p><ul>{items}</ul></main>"
-            '<script src="/_polku/live.js"></script></body></html>\n'
+            f'<script src="/_polku/live.js" data-build="{build}"></script></body></html>\n'
         ).encode("utf-8")
 
 
@@ -215,13 +220,14 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return self._send(200, "text/javascript; charset=utf-8", LIVE_JS)
         if route == "/_polku/events":
             return self._events()
+        build = self.preview.version  # before reading the page: a later rebuild then reloads it
         if self.preview.problems and (route.endswith("/") or route.endswith(".html")):
-            return self._send(200, "text/html; charset=utf-8", self.preview.error_page())
+            return self._send(200, "text/html; charset=utf-8", self.preview.error_page(build))
         target = FsPath(self.translate_path(route))
         if target.is_dir():
             target = target / "index.html"
         if target.suffix == ".html" and target.is_file():
-            return self._send(200, "text/html; charset=utf-8", _with_live_reload(target.read_bytes()))
+            return self._send(200, "text/html; charset=utf-8", _with_live_reload(target.read_bytes(), build))
         return super().do_GET()
 
     def _send(self, status: int, kind: str, body: bytes) -> None:
@@ -241,8 +247,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
         preview = self.preview
+        since = query.get("since", [""])[0]
         with preview.changed:
-            seen = preview.version
+            seen = int(since) if since.isdigit() and int(since) <= preview.version else preview.version
         try:
             self.wfile.write(b": connected\n\n")
             self.wfile.flush()
@@ -279,11 +286,11 @@ def _remove_empty_folders(root: FsPath, name: str) -> None:
         folder = folder.parent
 
 
-def _with_live_reload(page: bytes) -> bytes:
+def _with_live_reload(page: bytes, build: int) -> bytes:
     """The page as built, plus the reload script and leave to connect back here."""
     text = page.decode("utf-8")
     text = text.replace("default-src 'none';", "default-src 'none'; connect-src 'self';", 1)
-    text = text.replace("</body>", '<script src="/_polku/live.js"></script>\n</body>', 1)
+    text = text.replace("</body>", f'<script src="/_polku/live.js" data-build="{build}"></script>\n</body>', 1)
     return text.encode("utf-8")
 
 

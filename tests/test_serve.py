@@ -200,3 +200,38 @@ def test_preview_rebuilds_only_what_changed_and_keeps_the_site_what_build_writes
     served = {p.relative_to(tmp_path / "site").as_posix(): p.read_bytes() for p in (tmp_path / "site").rglob("*") if p.is_file()}
     assert served.keys() == built.keys()
     assert [name for name in built if built[name] != served[name]] == []
+
+
+def test_a_rebuild_between_serving_a_page_and_its_reload_channel_is_not_missed(tmp_path: Path):
+    """The page names the build it came from; a rebuild that happens before its
+    EventSource connects still reloads it (this once made the browser test flaky)."""
+    import http.server
+    import threading
+    import urllib.request
+    from functools import partial
+
+    from polku.serve import Preview, _Handler
+
+    paths = tmp_path / "paths"
+    shutil.copytree(PATHS, paths)
+    preview = Preview(paths, TEMPLATES, tmp_path / "site", "paths", lambda found: None)
+    preview.first_build()
+    handler = type("Handler", (_Handler,), {"preview": preview})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(tmp_path / "site")))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        page = urllib.request.urlopen(base + "suvi/index.html", timeout=10).read().decode("utf-8")
+        build = re.search(r'data-build="(\d+)"', page).group(1)
+        (paths / "suvi.yaml").write_text((PATHS / "suvi.yaml").read_text(encoding="utf-8").replace("title: Suvin polku", "title: Uusi", 1), encoding="utf-8")
+        preview.rebuild()  # before the page's reload channel connects
+        events = urllib.request.urlopen(f"{base}_polku/events?page=/suvi/index.html&since={build}", timeout=10)
+        lines = [events.readline().decode() for _ in range(3)]
+        assert "data: reload\n" in lines
+        # A page of another path was not changed, so it is not told to reload.
+        other = urllib.request.urlopen(f"{base}_polku/events?page=/valtteri/professional.html&since={preview.version}", timeout=10)
+        assert other.readline().decode().startswith(": connected")
+    finally:
+        server.shutdown()
+        server.server_close()
