@@ -29,6 +29,8 @@ from pathlib import Path as FsPath
 from typing import Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import jinja2
+
 from .errors import ContentError, Diagnostic
 from .i18n import catalogue
 from .load import load_site
@@ -65,22 +67,31 @@ class Preview:
 
     # ------------------------------------------------------------ building
 
-    def first_build(self) -> None:
-        """A full build on every core, which also fills the caches."""
+    def first_build(self) -> bool:
+        """A full build on every core, replacing out/ as `build` does (so nothing
+        stale stays in it), which also fills the caches."""
         try:
             site, warnings, names = build(self.paths, self.templates, self.out, shown=self.shown, load_cache=self._load_cache)
         except ContentError as error:
             self._failed(error.diagnostics)
-            return
+            return False
+        self.problems = []
         self.report(warnings)
         self._warnings = warnings
         self.language = site.language
         self._jobs = {f"{job.edition.prefix}{job.path.id}": job for job in path_jobs(site)}
         self._common = common_digest(site)
         self._common_files = {name for name in names if name.rsplit("/", 1)[0] not in self._jobs and not name.endswith(".pdf")}
+        return True
 
     def rebuild(self, templates_changed: bool = False) -> None:
         """Bring out/ up to date after a save, doing only what the change needs."""
+        if self._common is None and not self._jobs:  # never built yet: the first good save builds it all
+            started = time.perf_counter()
+            if self.first_build():
+                self._bump(None)
+                print(f"Built the whole site in {(time.perf_counter() - started) * 1000:.0f} ms", flush=True)
+            return
         started = time.perf_counter()
         if templates_changed:
             environment.cache_clear()
@@ -166,7 +177,20 @@ class Preview:
         folders = [str(self.paths)] + ([str(self.templates)] if self.templates.is_dir() else [])
         for changes in watchfiles.watch(*folders, stop_event=stop, debounce=400, step=30, raise_interrupt=False):
             templates = str(self.templates.resolve())
-            self.rebuild(templates_changed=any(str(FsPath(name).resolve()).startswith(templates) for _, name in changes))
+            self.safe_rebuild(templates_changed=any(str(FsPath(name).resolve()).startswith(templates) for _, name in changes))
+
+    def safe_rebuild(self, templates_changed: bool = False) -> None:
+        """rebuild(), but nothing stops the preview: a broken template or a bug
+        of ours is shown like a content problem, and the next save tries again."""
+        try:
+            self.rebuild(templates_changed)
+        except jinja2.TemplateError as error:
+            where = getattr(error, "filename", None) or str(self.templates)
+            self._jobs.clear()
+            self._common = None
+            self._failed([Diagnostic(where, getattr(error, "lineno", None) or 1, 1, f"the template cannot be used: {error.message or error}")])
+        except Exception as error:  # noqa: BLE001 - the preview must outlive any one save
+            self._failed([Diagnostic(self.shown, 1, 1, f"polku could not rebuild ({type(error).__name__}: {error}); the last good pages are kept, please report this")])
 
     # ------------------------------------------------------------ the error page
 
@@ -300,7 +324,7 @@ def serve(paths: FsPath, templates: FsPath, out: FsPath, port: int, shown: str, 
     # The port first: a busy port is reported before a long first build.
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(out.absolute())))
     server.daemon_threads = True
-    preview.first_build()
+    preview.safe_rebuild()  # the first build, on every core
     out.mkdir(parents=True, exist_ok=True)
     stop = threading.Event()
     watcher = threading.Thread(target=preview.watch, args=(stop,), name="polku-watch", daemon=True)

@@ -235,3 +235,22 @@ def test_a_rebuild_between_serving_a_page_and_its_reload_channel_is_not_missed(t
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_broken_template_is_shown_like_a_content_problem_and_the_preview_goes_on(tmp_path: Path):
+    from polku.serve import Preview
+
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    preview = Preview(PATHS, templates, tmp_path / "site", "paths", lambda found: None)
+    preview.safe_rebuild()
+    assert not preview.problems and (tmp_path / "site" / "suvi" / "index.html").is_file()
+    good = (templates / "pilots.html").read_text(encoding="utf-8")
+    (templates / "pilots.html").write_text(good.replace("{% endblock %}", "{% endblok %}", 1), encoding="utf-8")
+    preview.safe_rebuild(templates_changed=True)
+    assert preview.problems and preview.problems[0].file.endswith("pilots.html")
+    assert "template" in preview.problems[0].message
+    (templates / "pilots.html").write_text(good.replace("<h1>", "<h1 class=\"changed\">", 1), encoding="utf-8")
+    preview.safe_rebuild(templates_changed=True)
+    assert not preview.problems
+    assert 'class="changed"' in (tmp_path / "site" / "pilots" / "index.html").read_text(encoding="utf-8")
