@@ -111,7 +111,9 @@ def new(path_id: str, paths: str = "paths", title: str = "") -> None:
         written = new_path(FsPath(paths), path_id, title, shown=paths.rstrip("/"))
     except ValueError as error:
         raise click.UsageError(str(error)) from error
-    click.echo(f"Wrote {written}. Edit it, then run: python build.py check --paths {paths}")
+    program = click.get_current_context().find_root().info_name or "polku"
+    command = "python build.py" if program.endswith(".py") else program
+    click.echo(f"Wrote {written}. Edit it, and see it while you edit with: {command} serve --paths {paths}")
 
 
 @main.command()

@@ -32,11 +32,13 @@ def schema_reference(folder: FsPath) -> str:
     """Where editors find the schema, relative to the path files.
 
     Inside a polku checkout that is the package's own schema.json; in a
-    content repository, polku.schema.json beside the paths, written (or
+    content repository (even with polku installed in a .venv inside it),
+    polku.schema.json beside the paths, written (or
     refreshed) from the installed polku so that it matches what `check` uses."""
     packaged = FsPath(str(resources.files("polku").joinpath("schema.json"))).resolve()
     here = folder.resolve()
-    if packaged.is_file() and here.parent in packaged.parents:
+    installed = {"site-packages", "dist-packages"} & set(packaged.parts)  # e.g. a .venv inside the content repository
+    if packaged.is_file() and here.parent in packaged.parents and not installed:
         return os.path.relpath(packaged, here).replace(os.sep, "/")
     local = folder / SCHEMA_FILE
     current = resources.files("polku").joinpath("schema.json").read_text(encoding="utf-8")
