@@ -130,8 +130,9 @@ def read(text: str, filename: str, boolean_keys: frozenset[str] = frozenset()) -
 
 
 # Where libyaml and PyYAML read the same text differently: tabs, byte-order
-# marks, explicit keys ("? key") and a '?' inside [...] or {...}.
-_LIBYAML_DIFFERS = re.compile(r"[\t\ufeff]|^[ -]*\?(?:\s|$)|[\[{][^\]}\n]*\?", re.MULTILINE)
+# marks, explicit keys ("? key"), a '?' inside [...] or {...}, and a comment
+# straight after a block scalar's '|' or '>' ("|#"). Found by tests/test_fuzz.py.
+_LIBYAML_DIFFERS = re.compile(r"[\t\ufeff]|^[ -]*\?(?:\s|$)|[\[{][^\]}\n]*\?|[|>][-+0-9]*#", re.MULTILINE)
 
 
 def _fast_read(text: str, boolean_keys: frozenset[str]) -> Document | None:
