@@ -49,9 +49,13 @@ def _validator(definition: str | None) -> "jsonschema.Draft202012Validator":
     problem (it takes a tenth of a second to import)."""
     import jsonschema
 
-    full = schema()
-    target = full if definition is None else {"$defs": full["$defs"], "$ref": f"#/$defs/{definition}"}
+    target = _schema_of(schema(), definition)
     return jsonschema.Draft202012Validator(target, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def _schema_of(full: dict, definition: str | None) -> dict:
+    """The whole schema (a path file), or one of its definitions (site, roles)."""
+    return full if definition is None else {"$defs": full["$defs"], "$ref": f"#/$defs/{definition}"}
 
 
 @cache
@@ -180,8 +184,7 @@ def _accepts(definition: str | None):
     import fastjsonschema
 
     # A deep copy: fastjsonschema rewrites the $refs it resolves in place.
-    full = {**copy.deepcopy(schema()), "$schema": "http://json-schema.org/draft-07/schema#"}  # every keyword used is draft-07
-    target = full if definition is None else {"$defs": full["$defs"], "$ref": f"#/$defs/{definition}"}
+    target = _schema_of({**copy.deepcopy(schema()), "$schema": "http://json-schema.org/draft-07/schema#"}, definition)  # every keyword used is draft-07
     return fastjsonschema.compile(target, formats={"date": _is_date})
 
 
@@ -552,7 +555,8 @@ def load_site(folder: FsPath | str, shown: str | None = None, workers: int | Non
 def _load_path_files(files: list[_File], settings: dict, shared: dict, workers: int | None, cache: dict | None) -> list:
     if cache is None:
         return workers_run(_load_path_file, [(file, settings, shared) for file in files], workers)
-    keys = [(file.shown, hashlib.blake2b(file.path.read_bytes(), digest_size=16).digest(), repr(settings), repr(shared)) for file in files]
+    context = repr((settings, shared))  # a change to either reads every file again
+    keys = [(file.shown, hashlib.blake2b(file.path.read_bytes(), digest_size=16).digest(), context) for file in files]
     todo = [(file, settings, shared) for file, key in zip(files, keys) if key not in cache]
     for key, result in zip([k for k in keys if k not in cache], workers_run(_load_path_file, todo, workers)):
         cache[key] = result

@@ -9,10 +9,10 @@ nothing is fetched from another host.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from .workers import run as workers_run
 
 
 def _fetcher(root: Path):
@@ -48,13 +48,9 @@ def _one(job: tuple[str, str, str]) -> str:
 
 
 def write_pdfs(root: Path, jobs: list[tuple[str, str]], workers: int | None = None) -> list[str]:
-    """Render each (print.html, x.pdf) pair, relative to root, on every core."""
-    work = [(str(root), html, pdf) for html, pdf in jobs]
-    workers = workers or min(len(work), os.cpu_count() or 1)
-    if workers <= 1:
-        return [_one(job) for job in work]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_one, work))
+    """Render each (print.html, x.pdf) pair, relative to root, on every core:
+    a PDF takes over a second, so even two are worth a second process."""
+    return workers_run(_one, [(str(root), html, pdf) for html, pdf in jobs], workers, min_parallel=2)
 
 
 def available() -> str | None:

@@ -79,7 +79,7 @@ class Preview:
         self.report(warnings)
         self._warnings = warnings
         self.language = site.language
-        self._jobs = {f"{job.edition.prefix}{job.path.id}": job for job in path_jobs(site)}
+        self._jobs = {job.folder: job for job in path_jobs(site)}
         self._common = common_digest(site)
         self._common_files = {name for name in names if name.rsplit("/", 1)[0] not in self._jobs and not name.endswith(".pdf")}
         return True
@@ -111,13 +111,13 @@ class Preview:
         pages: set[str] = set()
         jobs: dict[str, PathJob] = {}
         for job in path_jobs(site):
-            folder = f"{job.edition.prefix}{job.path.id}"
-            jobs[folder] = job
-            old = self._jobs.get(folder)
+            jobs[job.folder] = job
+            old = self._jobs.get(job.folder)
             if old is None or not old.same_pages_as(job):
-                write_files(render_path(job, env), self.out)
-                done.append(folder)
-                pages.update(f"{folder}/{name}" for name in ("index.html", "professional.html", "print.html"))
+                files = render_path(job, env)
+                write_files(files, self.out)
+                done.append(job.folder)
+                pages.update(files)
         for gone in sorted(set(self._jobs) - set(jobs)):
             shutil.rmtree(self.out / gone, ignore_errors=True)
             done.append(f"{gone} (removed)")

@@ -40,6 +40,11 @@ class Edition:
     prefix: str  # "" or "sv/"
     paths: tuple[Path, ...]
 
+    @property
+    def root(self) -> str:
+        """From this edition's index page up to the site root: "" or "../"."""
+        return "../" * self.prefix.count("/")
+
 
 def editions(site: Site) -> list[Edition]:
     out = [Edition(site.language, "", tuple(site.originals()))]
@@ -127,6 +132,11 @@ class PathJob:
     pdf: bool
     build_date: str
 
+    @property
+    def folder(self) -> str:
+        """Where the path's files go in the site: "suvi" or "sv/suvi"."""
+        return f"{self.edition.prefix}{self.path.id}"
+
     def same_pages_as(self, other: "PathJob") -> bool:
         """True when other gives the same pages. load_site's cache gives an
         unchanged file the very same Path object, so identity is enough there."""
@@ -154,7 +164,7 @@ def path_jobs(site: Site, pdf: bool = False) -> list[PathJob]:
     jobs = []
     for edition in all_editions:
         bare_edition = replace(edition, paths=())
-        up = "../" * (edition.prefix.count("/") + 1)
+        up = edition.root + "../"
         for path in edition.paths:
             versions = tuple((e.language, f"{up}{e.prefix}{path.id}/") for e in all_editions if path.id in ids_by_lang[e.language])
             continued = []
@@ -171,12 +181,12 @@ def render_path(job: PathJob, env: jinja2.Environment) -> dict[str, bytes]:
     """The pages and the diagram of one path, by their paths in the site."""
     path, edition = job.path, job.edition
     pt = translator(path.language)
-    up = "../" * (edition.prefix.count("/") + 1)
+    up = edition.root + "../"
     path_titles = {other: title for other, title, _ in job.continued}
     hrefs = {other: href for other, _, href in job.continued}
     diagram = layout(path, pt, path_titles)
     standalone, inline = render_pair(diagram, f"d-{path.id}", asset_prefix=f"{up}assets/")
-    here = f"{edition.prefix}{path.id}/"
+    here = f"{job.folder}/"
     page_args = dict(
         site=job.site, t=pt, T=strings(path.language), edition=edition, lang=path.language, path=path, svg=markup.Markup(inline), up=up,
         path_titles=path_titles, path_href=lambda other: hrefs.get(other, f"{up}{other}/index.html"), pdf=job.pdf,
@@ -213,7 +223,7 @@ def render_common(site: Site, env: jinja2.Environment) -> dict[str, bytes]:
     all_editions = editions(site)
     for edition in all_editions:
         t = translator(edition.language)
-        root = "../" * edition.prefix.count("/")
+        root = edition.root
         common = {"site": site, "t": t, "T": strings(edition.language), "edition": edition, "editions": all_editions, "build_date": _source_date()}
         index_versions = [(e.language, root + e.prefix + "index.html") for e in all_editions]
         files[f"{edition.prefix}index.html"] = env.get_template("index.html").render(
