@@ -194,25 +194,25 @@ def _measure_step(path: Path, i: int, t, path_titles: dict[str, str], m: Measure
     step = path.steps[i]
     inner = CARD_W - 2 * PAD
     title_w = inner - 2 * STATION_R - 8 - (LAMP_W + 4 if step.pilot else 0)
-    lines: list[tuple[str, str, float, bool]] = [("title", s, TITLE_SIZE, True) for s in wrap(step.title, title_w, TITLE_SIZE, m, True)]
-    roles = [(rid, wrap(path.roles[rid].name, inner - 20, SMALL_SIZE, m)) for rid in step.roles]
+    lines: list[tuple[str, str, float, bool]] = [("title", s, TITLE_SIZE, True) for s in wrap(step.title, title_w, TITLE_SIZE, m, True, path.language)]
+    roles = [(rid, wrap(path.roles[rid].name, inner - 20, SMALL_SIZE, m, False, path.language)) for rid in step.roles]
     extra: list[tuple[str, str, float, bool]] = []
     if step.duration:
-        extra += [("duration", s, SMALL_SIZE, False) for s in wrap(step.duration, inner - 20, SMALL_SIZE, m)]
+        extra += [("duration", s, SMALL_SIZE, False) for s in wrap(step.duration, inner - 20, SMALL_SIZE, m, False, path.language)]
     if step.optional:
-        extra += [("optional", s, SMALL_SIZE, True) for s in wrap(t("optional"), inner, SMALL_SIZE, m, True)]
+        extra += [("optional", s, SMALL_SIZE, True) for s in wrap(t("optional"), inner, SMALL_SIZE, m, True, path.language)]
     if step.continues:
         label = t("continues_in", title=path_titles.get(step.continues, step.continues)) + " →"
-        extra += [("continues", s, SMALL_SIZE, True) for s in wrap(label, inner, SMALL_SIZE, m, True)]
+        extra += [("continues", s, SMALL_SIZE, True) for s in wrap(label, inner, SMALL_SIZE, m, True, path.language)]
     elif not step.next:
-        extra += [("end", s, SMALL_SIZE, True) for s in wrap(t("path_ends"), inner, SMALL_SIZE, m, True)]
+        extra += [("end", s, SMALL_SIZE, True) for s in wrap(t("path_ends"), inner, SMALL_SIZE, m, True, path.language)]
     title_h = max(len(lines) * TITLE_LH, 2 * STATION_R)
     h = PAD + title_h + 6 + sum(len(n) for _, n in roles) * SMALL_LH + len(extra) * SMALL_LH + PAD
     lines += extra
-    note_lines = wrap(step.note, CARD_W - 2 * PAD, NOTE_SIZE, m) if step.note else []
+    note_lines = wrap(step.note, CARD_W - 2 * PAD, NOTE_SIZE, m, False, path.language) if step.note else []
     note_h = (2 * 8 + len(note_lines) * SMALL_LH) if note_lines else 0
     starts_phase = step.phase and (i == 0 or path.steps[i - 1].phase != step.phase)
-    phase_lines = wrap(path.phase_title(step.phase), CARD_W, PHASE_SIZE, m, True) if starts_phase else []
+    phase_lines = wrap(path.phase_title(step.phase), CARD_W, PHASE_SIZE, m, True, path.language) if starts_phase else []
     return _Measured(i, lines, roles, h, note_lines, note_h, phase_lines)
 
 
@@ -328,7 +328,7 @@ def _place(path: Path, t, measured: list[_Measured], rank: list[int], k: int, m:
         col_x.append(x)
         x += CARD_W + gutter_w[p]
     width = x + MARGIN
-    header = wrap(path.title, width - 2 * MARGIN, HEADER_SIZE, m, True)
+    header = wrap(path.title, width - 2 * MARGIN, HEADER_SIZE, m, True, path.language)
     header_h = MARGIN + len(header) * (HEADER_SIZE + 6) + 10
     lane_y: dict[tuple[int, int], float] = {}
     corridor_y: dict[int, float] = {}
@@ -392,7 +392,7 @@ def _place(path: Path, t, measured: list[_Measured], rank: list[int], k: int, m:
             top = min(c.y for c in members) - has_phase.get(r, 0) - 4
             bottom = max(c.y + lane_h[(r, c.lane)] for c in members) + 8
             first = next((me for me, c, s in zip(measured, cards, path.steps) if c in members and me.phase_lines), None)
-            label_lines = first.phase_lines if first else wrap(phase.title, CARD_W, PHASE_SIZE, m, True)
+            label_lines = first.phase_lines if first else wrap(phase.title, CARD_W, PHASE_SIZE, m, True, path.language)
             reverse = r % 2 == 1
             label = []
             for k2, s in enumerate(label_lines):

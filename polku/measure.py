@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Protocol
 
@@ -46,35 +46,72 @@ def bundled() -> FontMetrics:
 
 
 def syllable_breaks(word: str) -> list[int]:
-    """Positions where a Finnish word may be hyphenated.
+    """Positions where a Finnish word may be hyphenated (hyphenate(word, "fi"))."""
+    return hyphenate(word, "fi")
 
-    The Finnish rule: a syllable starts with the last consonant before a
-    vowel (kun-tout-ta-va, työ-llis-tä-mi-nen is wrong, työl-lis-tä-mi-nen
-    right). Existing hyphens are break points too. Applied to Swedish or
-    English text it gives breaks that are acceptable on a diagram card.
+
+@lru_cache(maxsize=65536)
+def _hyphenate(word: str, language: str) -> tuple[int, ...]:
+    breaks: list[int] = []
+    start = 0
+    # A hyphen already in the word ends one part and starts the next: each
+    # part is hyphenated on its own ("A-klinikka", never "A-k-linikka").
+    for part in word.split("-"):
+        if part:
+            rule = _finnish_breaks if language not in _PYPHEN else _pyphen_breaks(language)
+            breaks += [start + p for p in rule(part)]
+        start += len(part) + 1
+        if 0 < start - 1 < len(word) - 1:
+            breaks.append(start)  # after the hyphen itself
+    return tuple(sorted(set(b for b in breaks if 0 < b < len(word) and word[b] != "-")))
+
+
+def hyphenate(word: str, language: str) -> list[int]:
+    """Positions where a word may be broken across lines, in a language
+    (fi, sv or en): a break at p puts word[:p] on one line and word[p:] on
+    the next. A break right after a hyphen of the word adds no hyphen; any
+    other adds one. The same breaks serve the picture (wrap) and the soft
+    hyphens of the pages.
+
+    Swedish and English use the hyphenation dictionaries of LibreOffice
+    (pyphen): their syllables follow no simple rule. Finnish keeps its own
+    rule, which is regular: a syllable starts with the last consonant before
+    a vowel (kun-tout-ta-va, työl-lis-tä-mi-nen).
     """
+    return list(_hyphenate(word, language))
+
+
+_PYPHEN = {"sv": ("sv", 2, 2), "en": ("en_US", 2, 3)}  # name, least letters before and after a break
+
+
+@cache
+def _pyphen_breaks(language: str):
+    import pyphen  # LibreOffice's dictionaries: Swedish and English have no short rule of their own
+
+    name, left, right = _PYPHEN[language]
+    dictionary = pyphen.Pyphen(lang=name, left=left, right=right)
+    return dictionary.positions
+
+
+def _finnish_breaks(part: str) -> list[int]:
     breaks = []
     seen_vowel = False
-    for i, ch in enumerate(word):
+    n = len(part)
+    for i, ch in enumerate(part):
         if ch in VOWELS:
             seen_vowel = True
-        if (
-            0 < i < len(word) - 1
+        elif (
+            2 <= i <= n - 2
             and seen_vowel
             and ch.isalpha()
-            and ch not in VOWELS
-            and word[i + 1] in VOWELS
-            and word[i - 1].isalpha()
-            and i >= 2
-            and len(word) - i >= 2
+            and part[i + 1] in VOWELS
+            and part[i - 1].isalpha()
         ):
             breaks.append(i)
-        if ch == "-" and 0 < i < len(word) - 1:
-            breaks.append(i + 1)
-    return sorted(set(breaks))
+    return breaks
 
 
-def wrap(text: str, max_width: float, size: float, measurer: Measurer, bold: bool = False) -> list[str]:
+def wrap(text: str, max_width: float, size: float, measurer: Measurer, bold: bool = False, language: str = "fi") -> list[str]:
     """Greedy word wrap; a word too long for a line is hyphenated at a
     syllable boundary, and failing that cut between characters."""
     lines: list[str] = []
@@ -88,7 +125,7 @@ def wrap(text: str, max_width: float, size: float, measurer: Measurer, bold: boo
             lines.append(line)
             line = ""
         while measurer.width(word, size, bold) > max_width:
-            head, word = _split_word(word, max_width, size, measurer, bold)
+            head, word = _split_word(word, max_width, size, measurer, bold, language)
             lines.append(head)
         line = word
     if line:
@@ -96,9 +133,9 @@ def wrap(text: str, max_width: float, size: float, measurer: Measurer, bold: boo
     return lines or [""]
 
 
-def _split_word(word: str, max_width: float, size: float, measurer: Measurer, bold: bool) -> tuple[str, str]:
+def _split_word(word: str, max_width: float, size: float, measurer: Measurer, bold: bool, language: str) -> tuple[str, str]:
     """The longest head of word (with a hyphen) that fits, and the rest."""
-    for pos in reversed(syllable_breaks(word)):
+    for pos in reversed(hyphenate(word, language)):
         head = word[:pos] if word[pos - 1] == "-" else word[:pos] + "-"
         if measurer.width(head, size, bold) <= max_width:
             return head, word[pos:]
