@@ -381,14 +381,25 @@ def _build_path(file: _File, site_language: str, site_organisation: str, shared:
         for j, rid in enumerate(_list(raw.get("roles"))):
             if rid in _list(raw.get("roles"))[:j]:
                 at(("steps", i, "roles", j), f"{here}.roles: role '{rid}' is listed twice")
+        whens: list[str] = []
         if "next" in raw:
-            nxt = [n for n in _list(raw.get("next")) if isinstance(n, str)]
-            for j, target in enumerate(_list(raw.get("next"))):
-                if isinstance(target, str) and target not in ids:
-                    at(("steps", i, "next", j), f"{here}.next: there is no step '{target}'{did_you_mean(target, ids)}")
-                elif target in _list(raw.get("next"))[:j]:
-                    at(("steps", i, "next", j), f"{here}.next: step '{target}' is listed twice")
-            nxt = [n for n in dict.fromkeys(nxt) if n in ids]
+            nxt = []
+            for j, item in enumerate(_list(raw.get("next"))):
+                target, pointer = item, ("steps", i, "next", j)
+                if isinstance(item, dict):
+                    target, pointer = item.get("step"), pointer + ("step",)
+                    when = item.get("when")
+                    if isinstance(when, str) and when and not when.strip():
+                        at(("steps", i, "next", j, "when"), f"{here}.next[{j + 1}].when: is empty; say in a few words when the client goes this way, or delete the line")
+                if not isinstance(target, str):
+                    continue  # the schema has said what is wrong
+                if target not in ids:
+                    at(pointer, f"{here}.next: there is no step '{target}'{did_you_mean(target, ids)}")
+                elif target in nxt:
+                    at(pointer, f"{here}.next: step '{target}' is listed twice")
+                else:
+                    nxt.append(target)
+                    whens.append(_text(item.get("when")).strip() if isinstance(item, dict) else "")
         else:
             nxt = [ids[i + 1]] if i + 1 < len(ids) else []
         pilot_raw = raw.get("pilot")
@@ -419,6 +430,7 @@ def _build_path(file: _File, site_language: str, site_organisation: str, shared:
                 pilot=pilot,
                 optional=raw.get("optional") is True,
                 next=tuple(nxt),
+                when=tuple(whens) if any(whens) else (),
                 links=tuple(links),
                 continues=_text(raw.get("continues")) or None,
             )

@@ -48,8 +48,19 @@ class Step:
     pilot: Pilot | None = None
     optional: bool = False
     next: tuple[str, ...] = ()  # resolved: the default successor is filled in
+    when: tuple[str, ...] = ()  # beside next, item by item: when the client goes that way ("" if not said)
     links: tuple[Link, ...] = ()
     continues: str | None = None
+
+
+@dataclass(frozen=True)
+class Successor:
+    """Where a step leads: the step, when the client goes there, and whether
+    it is a return loop (back to the same or an earlier step)."""
+
+    step: str
+    when: str = ""
+    loop: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,20 @@ class Path:
     def role_order(self) -> dict[str, int]:
         """Each acting role's position in order of first appearance."""
         return {r.id: i for i, r in enumerate(self._roles_used)}
+
+    @cached_property
+    def successors(self) -> dict[str, tuple[Successor, ...]]:
+        """Step id -> where it leads, in the file's order, each with its 'when'."""
+        out = {}
+        for s in self.steps:
+            whens = s.when or ("",) * len(s.next)
+            out[s.id] = tuple(Successor(n, w, self.is_loop(s, n)) for n, w in zip(s.next, whens))
+        return out
+
+    @cached_property
+    def when(self) -> dict[tuple[str, str], str]:
+        """(step id, next step id) -> the words saying when the client goes that way."""
+        return {(s.id, x.step): x.when for s in self.steps for x in self.successors[s.id] if x.when}
 
     @cached_property
     def loops(self) -> dict[str, tuple[str, ...]]:

@@ -155,3 +155,16 @@ def test_the_fast_date_check_agrees_with_jsonschema(value):
     from polku.load import _is_date
 
     assert _is_date(value) == jsonschema.Draft202012Validator.FORMAT_CHECKER.conforms(value, "date")
+
+
+def test_successors_carry_their_when_and_loop():
+    from polku.model import Successor
+
+    from .conftest import EXAMPLES
+
+    site, _ = load_site(EXAMPLES / "feature-site")
+    path = site.path("haara")
+    assert path.successors["a"] == (Successor("b", "Jos haluat ensin harjoitella", False), Successor("c", "", False))
+    assert path.successors["d"] == (Successor("e", "", False), Successor("a", "Jos suunnitelma ei toimi", True))
+    assert path.when == {("a", "b"): "Jos haluat ensin harjoitella", ("d", "a"): "Jos suunnitelma ei toimi"}
+    assert path.step("a").next == ("b", "c"), "next keeps the plain ids"

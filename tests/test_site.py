@@ -248,3 +248,16 @@ def test_source_date_epoch_dates_the_pdf_and_nothing_else(tmp_path: Path, monkey
     build(PATHS, TEMPLATES, tmp_path / "b", pdf=True)
     info = subprocess.run(["pdfinfo", str(tmp_path / "b" / "suvi" / "suvi.pdf")], capture_output=True, text=True, check=True).stdout
     assert "CreationDate" not in info, "without SOURCE_DATE_EPOCH no build date is written"
+
+
+def test_when_of_a_branch_is_on_the_page_in_the_handout_and_translated(feature_site):
+    """next: [{step, when}]: the words say when the client goes that way, wherever the fork is told."""
+    page = (feature_site / "haara" / "index.html").read_text(encoding="utf-8")
+    assert '<li data-to="b" data-when="Jos haluat ensin harjoitella"><span class="when">Jos haluat ensin harjoitella:</span> <a href="#step-b">' in page
+    assert '<li data-to="c"><a href="#step-c">' in page, "a plain id has no when"
+    assert 'data-to="a" data-when="Jos suunnitelma ei toimi"><span class="when">Jos suunnitelma ei toimi:</span>' in page
+    handout = (feature_site / "haara" / "print.html").read_text(encoding="utf-8")
+    assert '<span class="when">Jos haluat ensin harjoitella:</span> 2. Arbetsverksamhet' in handout
+    assert '<span class="when">Jos suunnitelma ei toimi:</span>' in handout
+    swedish = (feature_site / "sv" / "haara" / "index.html").read_text(encoding="utf-8")
+    assert 'data-when="Om du vill öva först"' in swedish and "Jos haluat" not in swedish

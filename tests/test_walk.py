@@ -57,6 +57,8 @@ def test_keys_walk_through_a_fork_and_a_loop_and_the_address_follows(browser, fe
     assert page.evaluate("document.activeElement.closest('.walk-choices') !== null")
     labels = choices.all_inner_texts()
     assert any("Loppu" in text for text in labels) and any("Työllistymis" in text for text in labels)
+    # The loop's "when" (next: {step: a, when: ...}) says on its button why one would go back.
+    assert any(text.startswith("Jos suunnitelma ei toimi:") and "↺" in text for text in labels), labels
     page.locator(".walk-choices button", has_text="↺").click()  # the return loop
     assert _current(page) == ["g:a", "section:a"] and _hash(page) == "#step-a"
     # At a the path forks into b and c.

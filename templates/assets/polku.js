@@ -293,6 +293,14 @@
       var button = document.createElement("button");
       button.type = "button";
       button.textContent = option.loop ? "↺ " + format(texts.backTo, { title: target.title }) : target.title + " →";
+      // The step's "when" for this way (data-when, written by the build) says why one would go there.
+      var said = $('[data-to="' + option.id + '"][data-when]', step.node);
+      if (said) {
+        var when = document.createElement("span");
+        when.className = "when";
+        when.textContent = said.getAttribute("data-when") + ": ";
+        button.insertBefore(when, button.firstChild);
+      }
       button.addEventListener("click", function () { go(option.id, "forward"); focusChoiceOrNext(); });
       choices.appendChild(button);
     });
