@@ -192,3 +192,25 @@ def test_professional_page_has_notes_and_client_page_does_not(browser, feature_s
     assert page.is_visible(".audience-banner")
     client, _ = _page(browser, (feature_site / "haara" / "index.html").as_uri())
     assert client.locator(".professional-notes").count() == 0
+
+
+@pytest.mark.parametrize("page_name,query", [
+    ("index.html", "?at=constructor#step-__proto__"),
+    ("index.html", "?choose=toString.valueOf"),
+    ("index.html", "?choose=constructor.x,a.constructor,__proto__.b,a.b.c&skip=hasOwnProperty,__proto__,toString#step-constructor"),
+    ("index.html", "?at=__proto__&skip=valueOf#step-toString"),
+    ("print.html", "?at=__proto__&choose=toString.valueOf&skip=constructor"),
+])
+def test_odd_addresses_never_break_the_walk(browser, feature_site, page_name, query):
+    """Ids in the address are looked up in Maps: 'constructor' or '__proto__' find nothing."""
+    page, errors = _page(browser, (feature_site / "haara" / page_name).as_uri() + query)
+    assert errors == []
+    assert _current(page) == [], "no walk starts at a step that does not exist"
+    # Every step is still shown (nothing odd was taken as a choice or a skipped step).
+    assert page.evaluate("[...document.querySelectorAll('li[data-step], .steps > li')].every(li => !li.hidden)")
+    if page_name == "index.html":
+        page.click(".walk-start")
+        assert _current(page) == ["g:a", "section:a"]
+        page.keyboard.press("ArrowRight")  # a forks: the choices, not an error
+        assert page.locator(".walk-choices button").count() == 2
+    assert errors == []

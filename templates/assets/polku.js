@@ -8,7 +8,7 @@
   function $$(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
   function words(text) { return (text || "").split(/\s+/).filter(Boolean); }
   function format(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (m, key) { return key in values ? values[key] : m; });
+    return template.replace(/\{(\w+)\}/g, function (m, key) { return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : m; });
   }
 
   // ------------------------------------------------------------ index filter
@@ -35,15 +35,17 @@
   // ------------------------------------------------------------ the path graph
   // Read from the step sections the build wrote: data-next (forward), data-loops
   // (back to an earlier step), data-optional.
+  // Maps and Sets, never plain objects: an id from the address such as
+  // "constructor" or "__proto__" must not find anything of Object's.
   var stepNodes = $$("[data-step][data-next]");
   if (!stepNodes.length) return;
-  var steps = {};
+  var steps = new Map();
   var order = [];
   stepNodes.forEach(function (node, index) {
     var id = node.getAttribute("data-step");
     order.push(id);
     var group = $('.polku-diagram g.step[data-step="' + id + '"]');
-    steps[id] = {
+    steps.set(id, {
       id: id,
       index: index,
       node: node,
@@ -54,7 +56,7 @@
       group: group,
       label: ($("h3", node) || node).textContent.replace(/\s+/g, " ").trim(),
       title: node.getAttribute("data-title")
-    };
+    });
   });
   var first = order[0];
 
@@ -64,16 +66,16 @@
 
   function readMine(search) {
     var params = new URLSearchParams(search);
-    var state = { at: null, choose: {}, skip: {} };
+    var state = { at: null, choose: new Map(), skip: new Set() };
     var at = params.get("at");
-    if (at && steps[at]) state.at = at;
+    if (at && steps.has(at)) state.at = at;
     words((params.get("choose") || "").replace(/,/g, " ")).forEach(function (pair) {
       var parts = pair.split(".");
-      var fork = steps[parts[0]];
-      if (fork && fork.next.indexOf(parts[1]) !== -1) state.choose[parts[0]] = parts[1];
+      var fork = steps.get(parts[0]);
+      if (fork && parts.length === 2 && fork.next.indexOf(parts[1]) !== -1) state.choose.set(parts[0], parts[1]);
     });
     words((params.get("skip") || "").replace(/,/g, " ")).forEach(function (id) {
-      if (steps[id] && steps[id].optional) state.skip[id] = true;
+      if (steps.has(id) && steps.get(id).optional) state.skip.add(id);
     });
     return state;
   }
@@ -81,29 +83,29 @@
   function mineQuery(state) {
     var parts = [];
     if (state.at) parts.push("at=" + state.at);
-    var chosen = Object.keys(state.choose).sort().map(function (k) { return k + "." + state.choose[k]; });
+    var chosen = Array.from(state.choose.keys()).sort().map(function (k) { return k + "." + state.choose.get(k); });
     if (chosen.length) parts.push("choose=" + chosen.join(","));
-    var skipped = Object.keys(state.skip).sort();
+    var skipped = Array.from(state.skip).sort();
     if (skipped.length) parts.push("skip=" + skipped.join(","));
     return parts.length ? "?" + parts.join("&") : "";
   }
 
   function isPersonal(state) {
-    return !!(state.at || Object.keys(state.choose).length || Object.keys(state.skip).length);
+    return !!(state.at || state.choose.size || state.skip.size);
   }
 
   // Where a step leads on this client's path: the chosen branch of a fork,
   // and through a left-out optional step to what follows it.
   function forward(id) {
-    var step = steps[id];
-    var targets = mine.choose[id] ? [mine.choose[id]] : step.next;
+    var step = steps.get(id);
+    var targets = mine.choose.has(id) ? [mine.choose.get(id)] : step.next;
     var out = [];
-    var seen = {};
+    var seen = new Set();
     (function expand(list) {
       list.forEach(function (t) {
-        if (seen[t]) return;
-        seen[t] = true;
-        if (mine.skip[t]) expand(mine.choose[t] ? [mine.choose[t]] : steps[t].next);
+        if (seen.has(t)) return;
+        seen.add(t);
+        if (mine.skip.has(t)) expand(mine.choose.has(t) ? [mine.choose.get(t)] : steps.get(t).next);
         else out.push(t);
       });
     })(targets);
@@ -111,35 +113,35 @@
   }
 
   function onMyPath() {
-    var on = {};
-    if (!isPersonal(mine)) { order.forEach(function (id) { on[id] = true; }); return on; }
+    var on = new Set();
+    if (!isPersonal(mine)) { order.forEach(function (id) { on.add(id); }); return on; }
     var queue = [first];
-    if (mine.skip[first]) { queue = forward(first); } else { on[first] = true; }
-    queue.forEach(function (id) { on[id] = true; });
+    if (mine.skip.has(first)) { queue = forward(first); } else { on.add(first); }
+    queue.forEach(function (id) { on.add(id); });
     for (var i = 0; i < queue.length; i += 1) {
       forward(queue[i]).forEach(function (t) {
-        if (!on[t]) { on[t] = true; queue.push(t); }
+        if (!on.has(t)) { on.add(t); queue.push(t); }
       });
     }
-    if (mine.skip[first]) delete on[first];
+    if (mine.skip.has(first)) on.delete(first);
     return on;
   }
 
   // The steps from the start to a step, shortest first: what lies behind.
   function routeTo(target) {
-    var start = mine.skip[first] ? forward(first) : [first];
-    var previous = {};
+    var start = mine.skip.has(first) ? forward(first) : [first];
+    var previous = new Map();
     var queue = start.slice();
-    start.forEach(function (id) { previous[id] = null; });
+    start.forEach(function (id) { previous.set(id, null); });
     for (var i = 0; i < queue.length; i += 1) {
       if (queue[i] === target) break;
       forward(queue[i]).forEach(function (t) {
-        if (!(t in previous)) { previous[t] = queue[i]; queue.push(t); }
+        if (!previous.has(t)) { previous.set(t, queue[i]); queue.push(t); }
       });
     }
-    if (!(target in previous)) return [];
+    if (!previous.has(target)) return [];
     var route = [];
-    for (var id = previous[target]; id; id = previous[id]) route.unshift(id);
+    for (var id = previous.get(target); id; id = previous.get(id)) route.unshift(id);
     return route;
   }
 
@@ -186,8 +188,8 @@
     var personal = isPersonal(mine);
     var count = 0;
     order.forEach(function (id) {
-      var step = steps[id];
-      var shown = !!on[id];
+      var step = steps.get(id);
+      var shown = on.has(id);
       if (shown) count += 1;
       step.item.hidden = !shown;
       step.node.classList.toggle("here", mine.at === id);
@@ -195,11 +197,11 @@
     });
     $$(".polku-diagram .edge").forEach(function (edge) {
       var from = edge.getAttribute("data-from"), to = edge.getAttribute("data-to");
-      var used = on[from] && on[to] && (!mine.choose[from] || steps[from].loops.indexOf(to) !== -1 || mine.choose[from] === to);
+      var used = on.has(from) && on.has(to) && (!mine.choose.has(from) || steps.get(from).loops.indexOf(to) !== -1 || mine.choose.get(from) === to);
       edge.classList.toggle("off", personal && !used);
     });
     $$(".polku-diagram g.note").forEach(function (note) {
-      note.classList.toggle("off", !on[note.getAttribute("data-step")]);
+      note.classList.toggle("off", !on.has(note.getAttribute("data-step")));
     });
     var status = $(".mypath-status");
     if (status) {
@@ -209,7 +211,7 @@
       $(".mypath-print", status).setAttribute("href", "print.html" + mineQuery(mine));
     }
     var behind = mine.at ? routeTo(mine.at) : [];
-    order.forEach(function (id) { steps[id].node.classList.toggle("done", behind.indexOf(id) !== -1); });
+    order.forEach(function (id) { steps.get(id).node.classList.toggle("done", behind.indexOf(id) !== -1); });
     paintBadges();
     // Links to the other versions of this page keep the choices and the step.
     $$("a.version-link").forEach(function (a) {
@@ -223,7 +225,7 @@
   function paintBadges() {
     var behind = walk.on ? walk.trail : (mine.at ? routeTo(mine.at) : []);
     order.forEach(function (id) {
-      var step = steps[id];
+      var step = steps.get(id);
       var current = walk.on && walk.current === id;
       var isBehind = behind.indexOf(id) !== -1;
       step.node.classList.toggle("current", current);
@@ -263,7 +265,7 @@
   function options(id) {
     // Where "next" can go from a step: its way forward on this path, then any loop back.
     return forward(id).map(function (t) { return { id: t, loop: false }; })
-      .concat(steps[id].loops.map(function (t) { return { id: t, loop: true }; }));
+      .concat(steps.get(id).loops.map(function (t) { return { id: t, loop: true }; }));
   }
 
   function scrollDiagramTo(step) {
@@ -276,7 +278,7 @@
   }
 
   function render(focusTarget) {
-    var step = steps[walk.current];
+    var step = steps.get(walk.current);
     document.body.classList.add("walking");
     bar.hidden = false;
     paintBadges();
@@ -289,7 +291,7 @@
     nextButton.disabled = next.length === 0;
     next.forEach(function (option) {
       if (!fork) return;
-      var target = steps[option.id];
+      var target = steps.get(option.id);
       var button = document.createElement("button");
       button.type = "button";
       button.textContent = option.loop ? "↺ " + format(texts.backTo, { title: target.title }) : target.title + " →";
@@ -318,7 +320,7 @@
   }
 
   function go(id, how, focusTarget) {
-    if (!steps[id]) return;
+    if (!steps.has(id)) return;
     if (how === "forward" && walk.current) walk.trail.push(walk.current);
     else if (how === "back") walk.trail.pop();
     else if (how === "jump") {
@@ -361,7 +363,7 @@
   }
 
   startButton.addEventListener("click", function () {
-    go(mine.at || (mine.skip[first] ? forward(first)[0] : first), "jump", "step");
+    go(mine.at || (mine.skip.has(first) ? forward(first)[0] : first), "jump", "step");
   });
   nextButton.addEventListener("click", function () { next(); if (!nextButton.hidden && !nextButton.disabled) nextButton.focus(); else focusChoiceOrNext(); });
   prevButton.addEventListener("click", function () { previous(); if (prevButton.disabled) focusChoiceOrNext(); });
@@ -398,7 +400,7 @@
 
   function stepFromHash() {
     var match = /^#step-([a-z0-9-]+)$/.exec(location.hash);
-    return match && steps[match[1]] ? match[1] : null;
+    return match && steps.has(match[1]) ? match[1] : null;
   }
 
   // ------------------------------------------------------------ my path form
@@ -410,9 +412,9 @@
     $("#mypath-at", form).value = mine.at || "";
     $$(".mypath-fork", form).forEach(function (set) {
       var fork = set.getAttribute("data-fork");
-      $$("input", set).forEach(function (input) { input.checked = input.value === (mine.choose[fork] || ""); });
+      $$("input", set).forEach(function (input) { input.checked = input.value === (mine.choose.get(fork) || ""); });
     });
-    $$('input[name="keep"]', form).forEach(function (input) { input.checked = !mine.skip[input.value]; });
+    $$('input[name="keep"]', form).forEach(function (input) { input.checked = !mine.skip.has(input.value); });
   }
 
   if (form && toggle) {
@@ -424,21 +426,21 @@
     });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var state = { at: $("#mypath-at", form).value || null, choose: {}, skip: {} };
+      var state = { at: $("#mypath-at", form).value || null, choose: new Map(), skip: new Set() };
       $$(".mypath-fork", form).forEach(function (set) {
         var checked = $("input:checked", set);
-        if (checked && checked.value) state.choose[set.getAttribute("data-fork")] = checked.value;
+        if (checked && checked.value) state.choose.set(set.getAttribute("data-fork"), checked.value);
       });
-      $$('input[name="keep"]', form).forEach(function (input) { if (!input.checked) state.skip[input.value] = true; });
+      $$('input[name="keep"]', form).forEach(function (input) { if (!input.checked) state.skip.add(input.value); });
       mine = state;
       history.pushState(null, "", address(walk.on ? walk.current : null));
       showMine();
-      if (walk.on && !onMyPath()[walk.current]) stop(false);
+      if (walk.on && !onMyPath().has(walk.current)) stop(false);
       else if (walk.on) render();
     });
     $$(".mypath-reset").forEach(function (button) {
       button.addEventListener("click", function () {
-        mine = { at: null, choose: {}, skip: {} };
+        mine = { at: null, choose: new Map(), skip: new Set() };
         syncForm();
         history.pushState(null, "", address(walk.on ? walk.current : null));
         showMine();
