@@ -10,9 +10,10 @@ import click
 
 from . import load
 from .errors import ContentError, Diagnostic
+from .outdir import check_output_dir
 
 PATHS = click.option("--paths", "paths", default="paths", show_default=True, type=click.Path(file_okay=False, path_type=str), help="Folder of path files.")
-OUT = click.option("--out", "out", default="site", show_default=True, type=click.Path(file_okay=False, path_type=str), help="Output folder.")
+OUT = click.option("--out", "out", default="site", show_default=True, type=click.Path(path_type=str), help="Output folder: polku replaces it whole, so only a new or empty folder or one polku wrote.")
 TEMPLATES = click.option("--templates", "templates", default="templates", show_default=True, type=click.Path(file_okay=False, path_type=str), help="Folder of page templates.")
 
 
@@ -53,6 +54,7 @@ def build(paths: str = "paths", templates: str = "templates", out: str = "site",
             raise click.UsageError(missing)
     if not FsPath(templates).is_dir():
         raise click.UsageError(f"no templates folder '{templates}'")
+    check_output_dir(out, (paths, templates))
     try:
         site, warnings, files = build_site(FsPath(paths), FsPath(templates), FsPath(out), shown=paths.rstrip("/"), pdf=pdf)
     except ContentError as error:
@@ -93,6 +95,7 @@ def serve(paths: str = "paths", templates: str = "templates", out: str = "site",
         raise click.UsageError(f"no folder '{paths}': give the folder that holds the path files with --paths")
     if not FsPath(templates).is_dir():
         raise click.UsageError(f"no templates folder '{templates}'")
+    check_output_dir(out, (paths, templates))
     try:
         run_preview(FsPath(paths), FsPath(templates), FsPath(out), port, paths.rstrip("/"), lambda found: _report(found, "save again"))
     except OSError as error:

@@ -25,6 +25,7 @@ from . import markup
 from .i18n import catalogue, strings, translator
 from .layout import layout
 from .load import load_site
+from .outdir import MARKER, MARKER_TEXT, check_output_dir
 from .workers import run as workers_run
 from .model import LANGUAGES, Path, Site
 from .colour import role_style
@@ -243,6 +244,7 @@ def render_common(site: Site, env: jinja2.Environment) -> dict[str, bytes]:
         section("accessibility", "accessibility.html", t("a11y_title"))
     for name, data in _assets(env):
         files[f"assets/{name}"] = data
+    files[MARKER] = MARKER_TEXT  # what lets the next build replace this folder (polku/outdir.py)
     return files
 
 
@@ -355,6 +357,7 @@ def build(paths: FsPath, templates: FsPath, out: FsPath, shown: str | None = Non
           load_cache: dict | None = None):
     """Check everything, render everything, then replace out.
     Returns the site, the warnings and the names of the files written."""
+    check_output_dir(out, (paths, templates))
     site, warnings = load_site(paths, shown, workers=workers, cache=load_cache)
     names: list[str] = []
 
