@@ -24,6 +24,7 @@ from babel import dates as babel_dates
 from . import markup
 from .i18n import catalogue, strings, translator
 from .layout import layout
+from .measure import hyphenate
 from .load import load_site
 from .outdir import MARKER, MARKER_TEXT, check_output_dir
 from .workers import run as workers_run
@@ -67,9 +68,53 @@ def environment(templates: FsPath) -> jinja2.Environment:
     )
     env.filters["md"] = markup.render
     env.filters["css_string"] = css_string
+    env.filters["shy"] = shy
     env.globals["templates_folder"] = templates
     env.globals.update(language_names={lang: catalogue(lang)["language_name"] for lang in LANGUAGES}, role_anchor=role_anchor, link_html=_link_html, format_date=format_date, page_number_css=page_number_css, role_mark=role_mark)
     return env
+
+
+# Soft hyphens: a long word (Finnish compounds run to 30 letters and more) may
+# break at its syllables on a narrow screen, as it does in the picture. Only
+# words of SHY_MIN letters or more get them; text inside tags, <code> and
+# <pre> is left as it is.
+SHY_MIN = 10
+_LONG_WORD = re.compile(r"[^\W\d_]{%d,}" % SHY_MIN)
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+@jinja2.pass_context
+def shy(context, text) -> markup.Markup:
+    """Jinja filter: text (escaped unless it is already Markup) with soft
+    hyphens at the syllable breaks the picture uses for the page's language."""
+    return soft_hyphens(text, context.get("lang", "fi"))
+
+
+def soft_hyphens(text, language: str = "fi") -> markup.Markup:
+    html = str(text) if isinstance(text, markup.Markup) else str(markup.escape(text))
+    if not _LONG_WORD.search(html):
+        return markup.Markup(html)
+    parts = _TAG.split(html)
+    verbatim = 0  # depth inside <code> or <pre>
+    for i, part in enumerate(parts):
+        if i % 2:
+            name = part[1:].split(None, 1)[0].rstrip(">/").lower() if len(part) > 2 else ""
+            if name in ("code", "pre"):
+                verbatim += 1
+            elif name in ("/code", "/pre"):
+                verbatim = max(0, verbatim - 1)
+        elif not verbatim and part:
+            parts[i] = _LONG_WORD.sub(lambda m: _hyphenate_word(m.group(0), language), part)
+    return markup.Markup("".join(parts))
+
+
+@lru_cache(maxsize=8192)
+def _hyphenate_word(word: str, language: str) -> str:
+    breaks = hyphenate(word, language)
+    if not breaks:
+        return word
+    pieces = [word[a:b] for a, b in zip([0, *breaks], [*breaks, len(word)])]
+    return "\u00ad".join(pieces)
 
 
 def css_string(text: str) -> markup.Markup:
