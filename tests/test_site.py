@@ -253,7 +253,7 @@ def test_source_date_epoch_dates_the_pdf_and_nothing_else(tmp_path: Path, monkey
 
 def test_when_of_a_branch_is_on_the_page_in_the_handout_and_translated(feature_site):
     """next: [{step, when}]: the words say when the client goes that way, wherever the fork is told."""
-    page = (feature_site / "haara" / "index.html").read_text(encoding="utf-8")
+    page = (feature_site / "haara" / "index.html").read_text(encoding="utf-8").replace("\u00ad", "")  # soft hyphens aside
     assert '<li data-to="b" data-when="Jos haluat ensin harjoitella"><span class="when">Jos haluat ensin harjoitella:</span> <a href="#step-b">' in page
     assert '<li data-to="c"><a href="#step-c">' in page, "a plain id has no when"
     assert 'data-to="a" data-when="Jos suunnitelma ei toimi"><span class="when">Jos suunnitelma ei toimi:</span>' in page
