@@ -88,7 +88,7 @@ def check(paths: str = "paths") -> None:
 @OUT
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port on this computer (0: any free one).")
 def serve(paths: str = "paths", templates: str = "templates", out: str = "site", port: int = 8000) -> None:
-    """Preview the site while you edit: each save rebuilds what changed and reloads the page."""
+    """Preview the site while you edit: each save rebuilds what changed and updates the open page."""
     from .serve import serve as run_preview
 
     if not FsPath(paths).is_dir():
@@ -126,13 +126,18 @@ def schema() -> None:
 
 
 def run() -> None:
-    """Entry point: never show an editor a traceback."""
+    """Entry point: never show an editor a traceback; Ctrl+C ends any command with
+    status 130 (click's own handling would say "Aborted!" and exit 1)."""
     try:
-        main(standalone_mode=True)
+        code = main(standalone_mode=False)
     except SystemExit:
         raise
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, click.exceptions.Abort):
         sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
     except Exception as error:  # noqa: BLE001 - the last line of defence for editors
         click.echo(f"polku: internal error ({type(error).__name__}: {error}). The previous site was left as it was. Please report this with the file that caused it.", err=True)
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

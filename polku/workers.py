@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, TypeVar
 
@@ -46,14 +48,34 @@ def run(fn: Callable[[T], R], jobs: Iterable[T], workers: int | None = None, min
     context = multiprocessing.get_context("fork" if forking else None)
     chunk = max(1, len(jobs) // (workers * 8))
     _SHARED = (fn, jobs) if forking else None
+    # Ctrl+C while the workers are being forked would land in a callback that
+    # runs around fork(), where Python only prints it and goes on: hold it back
+    # until they are all started (map submits every chunk at once).
+    hold = threading.current_thread() is threading.main_thread() and hasattr(signal, "pthread_sigmask")
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            results = pool.map(_shared_job, range(len(jobs)), chunksize=chunk) if forking else pool.map(fn, jobs, chunksize=chunk)
-            if meanwhile is not None:
-                meanwhile()
-            return list(results)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_leave_interrupts_to_parent) as pool:
+            try:
+                if hold:
+                    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+                try:
+                    results = pool.map(_shared_job, range(len(jobs)), chunksize=chunk) if forking else pool.map(fn, jobs, chunksize=chunk)
+                finally:
+                    if hold:
+                        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+                if meanwhile is not None:
+                    meanwhile()
+                return list(results)
+            except BaseException:  # Ctrl+C, say: stop at once rather than finish the queue
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
     finally:
         _SHARED = None
+
+
+def _leave_interrupts_to_parent() -> None:
+    """Ctrl+C reaches every process of the terminal's group: the workers leave it to
+    the parent, which stops them, instead of each printing a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 _SHARED: tuple | None = None  # (fn, jobs) of the pool being forked
