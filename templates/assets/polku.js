@@ -1,8 +1,18 @@
 // polku's pages, made interactive. Without JavaScript every page is a complete
 // document: all paths, all steps, all text. Nothing here stores anything: the
 // walk and "my path" live only in the page's address.
-(function () {
+(function page(carried) {
   "use strict";
+  // `polku serve` updates an open page in place (its live.js): before it does,
+  // this page stops listening and hands over what the address does not hold;
+  // after, it starts again on the new content. Built sites never do this.
+  var listening = typeof AbortController === "function" ? new AbortController() : null;
+  var bound = listening ? { signal: listening.signal } : false;
+  if (carried === undefined) document.addEventListener("polku:afterupdate", function (event) { page(event.detail.page || null); });
+  document.addEventListener("polku:beforeupdate", function (event) {
+    if (listening) listening.abort();
+    event.detail.page = handOver();
+  }, bound);
 
   function $(selector, root) { return (root || document).querySelector(selector); }
   function $$(selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); }
@@ -19,7 +29,9 @@
     var none = $(".filter-none", box);
     var cards = $$(".path-card");
     box.hidden = false;
-    input.addEventListener("input", function () {
+    input.addEventListener("input", show, bound);
+    if (input.value) show();  // typed before serve updated the page
+    function show() {
       var wanted = words(input.value.toLowerCase());
       var shown = 0;
       cards.forEach(function (card) {
@@ -29,7 +41,7 @@
         if (match) shown += 1;
       });
       none.hidden = shown !== 0;
-    });
+    }
   })();
 
   // ------------------------------------------------------------ the path graph
@@ -364,11 +376,11 @@
 
   startButton.addEventListener("click", function () {
     go(mine.at || (mine.skip.has(first) ? forward(first)[0] : first), "jump", "step");
-  });
-  nextButton.addEventListener("click", function () { next(); if (!nextButton.hidden && !nextButton.disabled) nextButton.focus(); else focusChoiceOrNext(); });
-  prevButton.addEventListener("click", function () { previous(); if (prevButton.disabled) focusChoiceOrNext(); });
-  presentButton.addEventListener("click", function () { present(!document.body.classList.contains("presenting")); presentButton.focus(); });
-  $(".walk-stop", bar).addEventListener("click", function () { stop(false); });
+  }, bound);
+  nextButton.addEventListener("click", function () { next(); if (!nextButton.hidden && !nextButton.disabled) nextButton.focus(); else focusChoiceOrNext(); }, bound);
+  prevButton.addEventListener("click", function () { previous(); if (prevButton.disabled) focusChoiceOrNext(); }, bound);
+  presentButton.addEventListener("click", function () { present(!document.body.classList.contains("presenting")); presentButton.focus(); }, bound);
+  $(".walk-stop", bar).addEventListener("click", function () { stop(false); }, bound);
 
   document.addEventListener("keydown", function (event) {
     if (!walk.on || event.altKey || event.ctrlKey || event.metaKey) return;
@@ -386,7 +398,7 @@
       event.preventDefault();
       if (document.body.classList.contains("presenting")) { present(false); presentButton.focus(); } else stop(false);
     }
-  });
+  }, bound);
 
   // The back and forward buttons of the browser move the walk too.
   window.addEventListener("popstate", function () {
@@ -396,7 +408,7 @@
     var id = stepFromHash();
     if (id) go(id, "jump");
     else if (walk.on) stop(true);
-  });
+  }, bound);
 
   function stepFromHash() {
     var match = /^#step-([a-z0-9-]+)$/.exec(location.hash);
@@ -423,7 +435,7 @@
       form.hidden = !open;
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
       if (open) $("select, input", form).focus();
-    });
+    }, bound);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var state = { at: $("#mypath-at", form).value || null, choose: new Map(), skip: new Set() };
@@ -437,7 +449,7 @@
       showMine();
       if (walk.on && !onMyPath().has(walk.current)) stop(false);
       else if (walk.on) render();
-    });
+    }, bound);
     $$(".mypath-reset").forEach(function (button) {
       button.addEventListener("click", function () {
         mine = { at: null, choose: new Map(), skip: new Set() };
@@ -445,26 +457,51 @@
         history.pushState(null, "", address(walk.on ? walk.current : null));
         showMine();
         toggle.focus();
-      });
+      }, bound);
     });
   }
 
   syncForm();
   showMine();
   var initial = stepFromHash();
+  var before = carried && carried.walk;
+  if (form && toggle && carried && carried.formOpen) {
+    form.hidden = false;
+    toggle.setAttribute("aria-expanded", "true");
+  }
   if (initial) {
-    walk.trail = routeTo(initial);
+    // After serve's update the walk goes on with the way taken, as far as those steps still exist.
+    walk.trail = before && before.current === initial ? before.trail.filter(function (id) { return steps.has(id); }) : routeTo(initial);
     walk.on = true;
     walk.current = initial;
-    render("step");
+    render(carried ? null : "step");
+    if (before && before.presenting) present(true);
+  } else if (before) {
+    document.body.classList.remove("walking", "presenting");
+  }
+
+  // What serve's update must carry over: all else is in the address or the page.
+  function handOver() {
+    return {
+      walk: walk && walk.on ? { current: walk.current, trail: walk.trail.slice(), presenting: document.body.classList.contains("presenting") } : null,
+      formOpen: !!(form && !form.hidden)
+    };
   }
 })();
 
 // The printable handout: a print button, and "my path" applied from the address.
 (function () {
   "use strict";
-  var controls = document.querySelector(".print-controls");
-  if (!controls) return;
-  controls.hidden = false;
-  controls.querySelector(".print-button").addEventListener("click", function () { window.print(); });
+  var ready = new WeakSet();  // buttons that print: serve's update may keep the same one
+  function handout() {
+    var controls = document.querySelector(".print-controls");
+    if (!controls) return;
+    controls.hidden = false;
+    var button = controls.querySelector(".print-button");
+    if (ready.has(button)) return;
+    ready.add(button);
+    button.addEventListener("click", function () { window.print(); });
+  }
+  handout();
+  document.addEventListener("polku:afterupdate", handout);
 })();
