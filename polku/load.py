@@ -10,10 +10,13 @@ every check runs, and all diagnostics are raised together at the end.
 from __future__ import annotations
 
 import copy
+import errno
 import hashlib
 import html
 import json
+import os
 import re
+import stat
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -25,7 +28,7 @@ from urllib.parse import unquote
 
 
 from . import yamlread
-from .errors import ContentError, Diagnostic, did_you_mean
+from .errors import ContentError, Diagnostic, cut, did_you_mean, one_line, quote
 from .workers import run as workers_run
 from .model import Accessibility, LANGUAGES, Link, Path, Phase, Pilot, Role, Site, Step
 
@@ -95,7 +98,10 @@ class _File:
         without its positions (they are large); they are read again only when
         a problem needs them, which is rare."""
         if self.doc is None:
-            self.doc, _ = yamlread.read(self.path.read_bytes().decode("utf-8-sig"), self.shown, boolean_keys())
+            try:
+                self.doc, _ = yamlread.read(read_source(self.path).decode("utf-8-sig"), self.shown, boolean_keys())
+            except (OSError, UnicodeDecodeError):  # changed since it was read
+                return (1, 1)
         return self.doc.locate(pointer, key=key) if self.doc is not None else (1, 1)
 
 
@@ -104,7 +110,15 @@ def _classify(folder: FsPath, shown_folder: str, problems: list[Diagnostic]) -> 
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         name = entry.name
         shown = f"{shown_folder}/{name}"
-        if name.startswith(".") or not entry.is_file():
+        if name.startswith("."):
+            continue
+        if entry.is_symlink():
+            # Never follow a link out of the folder, nor print what it points at
+            # (a key or a password file would end up in a CI log).
+            if name.endswith((".yaml", ".yml")):
+                problems.append(Diagnostic(shown, 1, 1, "the file is a symbolic link; polku reads only ordinary files in this folder: copy the file here instead of linking to it"))
+            continue
+        if not entry.is_file():
             continue
         if name.endswith(".yml"):
             problems.append(Diagnostic(shown, 1, 1, f"rename the file to end in .yaml ('{name[:-4]}.yaml'), not .yml"))
@@ -143,8 +157,30 @@ def _suggest_id(text: str) -> str:
     return re.sub(r"-+", "-", cleaned) or "polku"
 
 
+MAX_FILE_BYTES = 1024 * 1024
+
+
+def read_source(path: FsPath) -> bytes:
+    """A path file's bytes: never through a symbolic link (even one put in its
+    place after the folder was listed), only from an ordinary file, and
+    never more than MAX_FILE_BYTES (+1, to tell that there was more)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not an ordinary file", str(path))
+        return stream.read(MAX_FILE_BYTES + 1)
+
+
 def _read(file: _File, problems: list[Diagnostic]) -> None:
-    raw = file.path.read_bytes()
+    try:
+        raw = read_source(file.path)
+    except OSError as error:
+        link = error.errno == errno.ELOOP or file.path.is_symlink()
+        problems.append(Diagnostic(file.shown, 1, 1, "the file is a symbolic link; polku reads only ordinary files in this folder: copy the file here instead of linking to it" if link else f"the file cannot be read ({error.strerror or 'not an ordinary file'}); check that it exists and that you may read it"))
+        return
+    if len(raw) > MAX_FILE_BYTES:
+        problems.append(Diagnostic(file.shown, 1, 1, "the file is larger than 1 MB, more than any path needs; split it into several paths"))
+        return
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -172,7 +208,8 @@ def _show(pointer: Iterable[Any]) -> str:
     """('steps', 2, 'roles') -> 'steps[3].roles': positions counted from 1, as editors count."""
     out = ""
     for part in pointer:
-        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        part = part if isinstance(part, int) else cut(one_line(str(part)))
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else part)
     return out
 
 
@@ -229,10 +266,10 @@ def _describe(error: "jsonschema.ValidationError", file: _File) -> list[Diagnost
         allowed = set(error.schema.get("properties", {}))
         out = []
         for name in sorted(set(value) - allowed):
-            out.append(at(f"{prefix}unknown key '{name}'{did_you_mean(name, allowed)}", pointer + (name,), key=True))
+            out.append(at(f"{prefix}unknown key {quote(name)}{did_you_mean(name, allowed)}", pointer + (name,), key=True))
         return out
     if kind == "propertyNames":
-        return [at(f"{prefix}'{value}' is not a valid id: use only lowercase letters a-z, digits and '-' (e.g. '{_suggest_id(str(value))}')", pointer + (value,), key=True)]
+        return [at(f"{prefix}{quote(value)} is not a valid id: use only lowercase letters a-z, digits and '-' (e.g. {quote(_suggest_id(str(value)))})", pointer + (value,), key=True)]
     if kind == "required":
         missing = re.findall(r"'([^']*)' is a required property", error.message)
         name = missing[0] if missing else "a value"
@@ -259,9 +296,9 @@ def _describe(error: "jsonschema.ValidationError", file: _File) -> list[Diagnost
         choices = ", ".join(map(str, error.validator_value))
         if value is None:
             return [at(f"{prefix}is empty; write one of {choices}")]
-        return [at(f"{prefix}'{value}' is not one of the allowed values: {choices}{did_you_mean(str(value), map(str, error.validator_value))}")]
+        return [at(f"{prefix}{quote(value)} is not one of the allowed values: {choices}{did_you_mean(str(value), map(str, error.validator_value))}")]
     if kind == "format" and error.validator_value == "date":
-        return [at(f"{prefix}'{value}' is not a real date; write it as YYYY-MM-DD, e.g. 2024-02-29")]
+        return [at(f"{prefix}{quote(value)} is not a real date; write it as YYYY-MM-DD, e.g. 2024-02-29")]
     return [at(f"{prefix}{error.message}")]  # a schema rule with no plain-words version yet
 
 
@@ -272,14 +309,14 @@ def _type_message(expected: str, value: Any) -> str:
             "array": "is empty; write a list, e.g. [a, b], or delete the line",
             "object": "is empty; write its keys on the lines below it, indented, or delete the line",
         }.get(expected, "is empty; write a value or delete the line")
-    got = "a list" if isinstance(value, list) else "a group of 'key: value' lines" if isinstance(value, dict) else f"'{value}'"
+    got = "a list" if isinstance(value, list) else "a group of 'key: value' lines" if isinstance(value, dict) else quote(value)
     if expected == "string":
         return f"should be text, not {got}; check the indentation, or put the text in quotes"
     if expected == "boolean":
         return f"should be true or false, not {got}"
     if expected == "array":
         if isinstance(value, str):
-            return f"should be a list: write [{value}]"
+            return f"should be a list: write [{cut(one_line(value))}]"
         return f"should be a list ('- item' lines or [a, b]), not {got}"
     if expected == "object":
         return f"should be a group of 'key: value' lines, indented below it, not {got}"
@@ -288,12 +325,12 @@ def _type_message(expected: str, value: Any) -> str:
 
 def _pattern_message(pattern: str, value: str) -> str:
     if pattern == schema()["$defs"]["id"]["pattern"]:
-        return f"'{value}' is not a valid id: use only lowercase letters a-z, digits and '-' (e.g. '{_suggest_id(value)}')"
+        return f"{quote(value)} is not a valid id: use only lowercase letters a-z, digits and '-' (e.g. {quote(_suggest_id(value))})"
     if "\\n" in pattern:
         return "must fit on one line; use a text field such as 'text:' for longer text"
     if pattern.startswith("^https?"):
-        return f"'{value}' should be a web address starting with http:// or https:// and ending with '/'"
-    return f"'{value}' cannot contain spaces"
+        return f"{quote(value)} should be a web address starting with http:// or https:// and ending with '/'"
+    return f"{quote(value)} cannot contain spaces"
 
 
 # ---------------------------------------------------------------- the model
@@ -568,7 +605,7 @@ def _load_path_files(files: list[_File], settings: dict, shared: dict, workers: 
     if cache is None:
         return workers_run(_load_path_file, [(file, settings, shared) for file in files], workers)
     context = repr((settings, shared))  # a change to either reads every file again
-    keys = [(file.shown, hashlib.blake2b(file.path.read_bytes(), digest_size=16).digest(), context) for file in files]
+    keys = [(file.shown, hashlib.blake2b(_bytes_or_nothing(file.path), digest_size=16).digest(), context) for file in files]
     todo = [(file, settings, shared) for file, key in zip(files, keys) if key not in cache]
     for key, result in zip([k for k in keys if k not in cache], workers_run(_load_path_file, todo, workers)):
         cache[key] = result
@@ -576,6 +613,13 @@ def _load_path_files(files: list[_File], settings: dict, shared: dict, workers: 
     for stale in set(cache) - set(keys):
         del cache[stale]
     return results
+
+
+def _bytes_or_nothing(path: FsPath) -> bytes:
+    try:
+        return read_source(path)
+    except OSError:
+        return b""  # _read says why
 
 
 def _load_path_file(job: tuple[_File, dict, dict[str, dict[str, Role]]]) -> tuple[_File, Path | None, list[Diagnostic]]:

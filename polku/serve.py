@@ -47,7 +47,7 @@ import jinja2
 
 from .errors import ContentError, Diagnostic
 from .i18n import catalogue
-from .load import load_site
+from .load import load_site, read_source
 from .site import PathJob, build, common_digest, environment, path_jobs, render_common, render_path, write_files
 
 # The scripts serve adds to the pages it serves (polku/assets/live): the tab's
@@ -268,7 +268,7 @@ class Preview:
         if not problem.file.startswith(prefix):
             return ""
         try:
-            lines = (self.paths / problem.file[len(prefix):]).read_text(encoding="utf-8-sig").splitlines()
+            lines = read_source(self.paths / problem.file[len(prefix):]).decode("utf-8-sig").splitlines()
         except (OSError, UnicodeDecodeError, ValueError):
             return ""
         if not 1 <= problem.line <= len(lines):

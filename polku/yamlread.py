@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from yaml.events import AliasEvent
 
-from .errors import Diagnostic
+from .errors import Diagnostic, quote
 
 MAX_DEPTH = 30
 TRUE_WORDS = {"true", "yes", "on", "kyllä", "joo", "ja"}
@@ -75,13 +75,13 @@ class _Loader(yaml.SafeLoader):
         if isinstance(event, AliasEvent):
             raise _Refused(
                 event.start_mark,
-                f"'*{event.anchor}' refers to an anchor; anchors and aliases are not "
+                f"{quote('*' + event.anchor)} refers to an anchor; anchors and aliases are not "
                 "supported here: write the text out in full",
             )
         if getattr(event, "anchor", None):
             raise _Refused(
                 event.start_mark,
-                f"'&{event.anchor}' is a YAML anchor; anchors and aliases are not "
+                f"{quote('&' + event.anchor)} is a YAML anchor; anchors and aliases are not "
                 "supported here: write the text out in full",
             )
         self._depth += 1
@@ -222,7 +222,7 @@ def _convert(node, pointer: Pointer, doc: Document, problems: list[Diagnostic], 
     doc.where[pointer] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if node.tag not in (_STR, _MAP, _SEQ):
         problems.append(
-            _at(filename, node.start_mark, f"YAML tags such as '{_short_tag(node.tag)}' are not allowed; remove the tag")
+            _at(filename, node.start_mark, f"YAML tags such as {quote(_short_tag(node.tag))} are not allowed; remove the tag")
         )
         # Carry on with the value as written, so that one tag gives one message.
         return node.value if isinstance(node, yaml.ScalarNode) else None
@@ -251,7 +251,7 @@ def _convert(node, pointer: Pointer, doc: Document, problems: list[Diagnostic], 
                 _at(
                     filename,
                     key_node.start_mark,
-                    f"'{name}' appears twice in the same place (first on line {first[0]}); "
+                    f"{quote(name)} appears twice in the same place (first on line {first[0]}); "
                     "keep one and delete the other",
                 )
             )
