@@ -142,7 +142,7 @@ def _role_icon(role_id: str, colour: str, shape: str) -> markup.Markup:
 
 
 def _link_html(link, external_label: str) -> markup.Markup:
-    external = link.url.lower().startswith(("http:", "https:", "//"))
+    external = markup.is_external(link.url)
     if not external:
         return markup.Markup('<a href="{}">{}</a>').format(link.url, link.title)
     return markup.Markup('<a class="external" href="{}" rel="noopener noreferrer">{} <span class="visually-hidden">{}</span></a>').format(
