@@ -54,9 +54,21 @@ def write_pdfs(root: Path, jobs: list[tuple[str, str]], workers: int | None = No
 
 
 def available() -> str | None:
-    """None when PDFs can be made, otherwise why not, in words."""
+    """None when PDFs can be made, otherwise why not and the command that installs what is missing."""
     try:
         import weasyprint  # noqa: F401
-    except Exception as error:  # ImportError, or OSError when Pango is missing
-        return f"PDFs need WeasyPrint and the Pango library: {error}"
+    except ImportError:
+        return (f"PDFs need WeasyPrint, which is not installed here: install it with "
+                f"`{install_command()}` (in a checkout of polku: `.venv/bin/pip install -e '.[pdf]'`), then build again")
+    except OSError as error:  # WeasyPrint is there, but cannot load Pango
+        return (f"PDFs need the Pango library, which WeasyPrint could not load ({error}): on Debian or Ubuntu "
+                f"`apt-get install libpango-1.0-0 libpangoft2-1.0-0`, then build again")
     return None
+
+
+def install_command() -> str:
+    """The pip command that installs WeasyPrint for the Python that runs polku."""
+    import shlex
+    import sys
+
+    return f"{shlex.quote(sys.executable)} -m pip install 'weasyprint>=62'"

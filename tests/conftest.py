@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PATHS = ROOT / "paths"
 TEMPLATES = ROOT / "templates"
 EXAMPLES = Path(__file__).resolve().parent / "examples"
+JS_TOOLS = Path(__file__).resolve().parent / "js"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -42,6 +46,27 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+@functools.cache
+def js_tools(folder: Path = JS_TOOLS) -> str | None:
+    """Set up the checkers in tests/js (axe-core, the Nu Html Checker) with
+    `npm ci` the first time a test needs them, or when the lock file is newer
+    than the last install, so that a newcomer's first test run skips nothing.
+    None when they are ready, otherwise why not and what to install."""
+    lock = folder / "package-lock.json"
+    installed = folder / "node_modules" / ".package-lock.json"  # npm writes it on every install
+    if installed.exists() and installed.stat().st_mtime >= lock.stat().st_mtime:
+        return None
+    npm = shutil.which("npm")
+    if not npm:
+        return "no npm to install axe-core and the Nu Html Checker into tests/js (apt-get install npm)"
+    run = subprocess.run([npm, "ci", "--prefix", str(folder), "--no-audit", "--no-fund", "--loglevel=error"],
+                         capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    if run.returncode != 0:
+        last = (run.stderr.strip().splitlines() or ["no message"])[-1]
+        return f"`npm ci --prefix tests/js` failed ({last}): axe-core and the Nu Html Checker are not installed"
+    return None
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
@@ -64,7 +89,7 @@ def browser():
     try:
         import playwright.sync_api as playwright_api
     except ImportError:
-        message = "the playwright package is not installed: browser tests not run"
+        message = "the playwright package is not installed: browser tests not run (.venv/bin/pip install -e '.[test]')"
         pytest.fail(message) if required else pytest.skip(message)
     with playwright_api.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

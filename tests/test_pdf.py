@@ -10,12 +10,15 @@ from pathlib import Path
 import pytest
 
 from polku.load import load_site
+from polku.pdf import available
 from polku.site import build
 
 from .conftest import FEATURE_SITE, PATHS, TEMPLATES
 
 pytestmark = pytest.mark.pdf
-weasyprint = pytest.importorskip("weasyprint", reason="WeasyPrint is not installed: PDF tests not run")
+if (_missing := available()) is not None:
+    pytest.skip(f"PDF tests not run: {_missing}", allow_module_level=True)
+import weasyprint  # noqa: E402
 
 POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm") and shutil.which("pdfinfo")
 

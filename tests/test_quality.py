@@ -13,7 +13,7 @@ import pytest
 from polku.errors import ContentError
 from polku.site import build
 
-from .conftest import TEMPLATES, write_paths
+from .conftest import TEMPLATES, js_tools, write_paths
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +24,8 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def _need(path: Path, what: str) -> None:
+    if (problem := js_tools()) is not None:
+        pytest.skip(problem)
     if not path.exists():
         pytest.skip(f"{what} is not installed: run `npm ci --prefix tests/js`")
 

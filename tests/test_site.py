@@ -240,7 +240,10 @@ def test_builds_are_identical_across_hash_seeds_time_zones_locales_and_file_orde
 def test_source_date_epoch_dates_the_pdf_and_nothing_else(tmp_path: Path, monkeypatch):
     import subprocess
 
-    pytest.importorskip("weasyprint")
+    from polku.pdf import available
+
+    if (missing := available()) is not None:
+        pytest.skip(missing)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     build(PATHS, TEMPLATES, tmp_path / "a", pdf=True)
     info = subprocess.run(["pdfinfo", str(tmp_path / "a" / "suvi" / "suvi.pdf")], capture_output=True, text=True, check=True).stdout
