@@ -1,13 +1,9 @@
 """Colours, and the WCAG contrast arithmetic that proves they are readable.
 
-Role colours are assigned in order of a role's first appearance on a path,
-each with its own shape too, so that a grey-scale print still tells the
-roles apart and colour is never the only carrier of meaning.
+Role colours and shapes are given out in marks.py, the same on the whole site.
 """
 
 from __future__ import annotations
-
-from .model import Path
 
 INK = "#1b1b1b"  # text
 CARD = "#ffffff"
@@ -18,18 +14,6 @@ STATION = "#1f3b57"
 LAMP = "#f5c400"
 LAMP_INK = "#5a4300"
 NOTE = "#fff8dc"
-
-# Each at least 3:1 against white (WCAG 1.4.11), checked by the tests.
-ROLE_COLOURS = ("#0b5cad", "#b0410e", "#1d7a4a", "#8a3ea6", "#8a5a00", "#0e7581", "#b3245e", "#56660f")
-ROLE_SHAPES = ("circle", "square", "triangle", "diamond", "ring", "bar", "hexagon", "cross")
-
-
-def role_style(path: Path, role_id: str) -> tuple[str, str]:
-    order = path.role_order
-    i = order.get(role_id, len(order))
-    # Past eight roles the shapes shift by one, so no two roles share both colour and shape
-    # until the 64th; the name is always written beside the mark anyway.
-    return ROLE_COLOURS[i % len(ROLE_COLOURS)], ROLE_SHAPES[(i + i // len(ROLE_COLOURS)) % len(ROLE_SHAPES)]
 
 
 def luminance(hex_colour: str) -> float:

@@ -17,9 +17,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .colour import role_style
+from .marks import of as mark_of
 from .measure import Measurer, bundled, wrap
-from .model import Path
+from .model import Mark, Path
 
 # Sizes in SVG user units (px at 100 %).
 CARD_W = 260
@@ -29,6 +29,9 @@ TITLE_SIZE = 17
 TITLE_LH = 21
 SMALL_SIZE = 14
 SMALL_LH = 18
+ROLE_MARK = 20  # a role's mark (marks.py) beside its name: big enough to show its pictogram
+ROLE_ROW = ROLE_MARK + 3
+ROLE_INDENT = ROLE_MARK + 6
 LAMP_W = 26
 ATTACH_Y = PAD + STATION_R  # connectors meet cards level with the station
 NOTE_GAP = 14
@@ -62,8 +65,7 @@ class RoleMark:
     x: float
     y: float
     size: float
-    colour: str
-    shape: str
+    look: Mark  # drawn by marks.py, the same on the whole site
 
 
 @dataclass
@@ -195,7 +197,7 @@ def _measure_step(path: Path, i: int, t, path_titles: dict[str, str], m: Measure
     inner = CARD_W - 2 * PAD
     title_w = inner - 2 * STATION_R - 8 - (LAMP_W + 4 if step.pilot else 0)
     lines: list[tuple[str, str, float, bool]] = [("title", s, TITLE_SIZE, True) for s in wrap(step.title, title_w, TITLE_SIZE, m, True, path.language)]
-    roles = [(rid, wrap(path.roles[rid].name, inner - 20, SMALL_SIZE, m, False, path.language)) for rid in step.roles]
+    roles = [(rid, wrap(path.roles[rid].name, inner - ROLE_INDENT, SMALL_SIZE, m, False, path.language)) for rid in step.roles]
     extra: list[tuple[str, str, float, bool]] = []
     if step.duration:
         extra += [("duration", s, SMALL_SIZE, False) for s in wrap(step.duration, inner - 20, SMALL_SIZE, m, False, path.language)]
@@ -207,7 +209,7 @@ def _measure_step(path: Path, i: int, t, path_titles: dict[str, str], m: Measure
     elif not step.next:
         extra += [("end", s, SMALL_SIZE, True) for s in wrap(t("path_ends"), inner, SMALL_SIZE, m, True, path.language)]
     title_h = max(len(lines) * TITLE_LH, 2 * STATION_R)
-    h = PAD + title_h + 6 + sum(len(n) for _, n in roles) * SMALL_LH + len(extra) * SMALL_LH + PAD
+    h = PAD + title_h + 6 + sum(max(len(n) * SMALL_LH, ROLE_ROW) for _, n in roles) + len(extra) * SMALL_LH + PAD
     lines += extra
     note_lines = wrap(step.note, CARD_W - 2 * PAD, NOTE_SIZE, m, False, path.language) if step.note else []
     note_h = (2 * 8 + len(note_lines) * SMALL_LH) if note_lines else 0
@@ -364,11 +366,12 @@ def _place(path: Path, t, measured: list[_Measured], rank: list[int], k: int, m:
             ty += TITLE_LH
         ty = max(ty, cy + PAD + 2 * STATION_R) + 6
         for rid, name_lines in me.roles:
-            colour, shape = role_style(path, rid)
-            card.marks.append(RoleMark(rid, cx + PAD, ty + 3, 11, colour, shape))
+            card.marks.append(RoleMark(rid, cx + PAD, ty, ROLE_MARK, mark_of(path, rid)))
+            row_top = ty
             for name in name_lines:
-                card.lines.append(Line(name, cx + PAD + 20, ty + SMALL_SIZE, SMALL_SIZE, kind="role"))
+                card.lines.append(Line(name, cx + PAD + ROLE_INDENT, ty + SMALL_SIZE + 2, SMALL_SIZE, kind="role"))
                 ty += SMALL_LH
+            ty = max(ty, row_top + ROLE_ROW)
         for kind, text, size, bold in me.lines:
             if kind == "title":
                 continue
@@ -544,14 +547,13 @@ def _legend(path: Path, t, top: float, width: float, m: Measurer):
     x, y = MARGIN, top + 8
     row_h = 24
     for kind, text, role_id in items:
-        icon_w = 30 if kind in ("loop", "optional") else 20
+        icon_w = 30 if kind in ("loop", "optional") else ROLE_MARK if kind == "role" else 20
         text_w = m.width(text, SMALL_SIZE)
         item_w = icon_w + 6 + text_w + 24
         if x + item_w > width - MARGIN and x > MARGIN:
             x, y = MARGIN, y + row_h
         if kind == "role":
-            colour, shape = role_style(path, str(role_id))
-            roles.append(RoleMark(str(role_id), x + 4, y + 4, 11, colour, shape))
+            roles.append(RoleMark(str(role_id), x, y + 1, ROLE_MARK, mark_of(path, str(role_id))))
         else:
             marks.append((kind, x, y, icon_w))
         lines.append(Line(text, x + icon_w + 6, y + 15, SMALL_SIZE, kind="legend"))

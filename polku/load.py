@@ -18,7 +18,7 @@ import os
 import re
 import stat
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -27,10 +27,10 @@ from typing import Any, Iterable
 from urllib.parse import unquote
 
 
-from . import yamlread
+from . import marks, yamlread
 from .errors import ContentError, Diagnostic, cut, did_you_mean, one_line, quote
 from .workers import run as workers_run
-from .model import Accessibility, LANGUAGES, Link, Path, Phase, Pilot, Role, Site, Step
+from .model import Accessibility, LANGUAGES, Link, Mark, Path, Phase, Pilot, Role, Site, Step
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
@@ -350,10 +350,32 @@ def _dict(value: Any) -> dict:
 
 def _roles_from(data: Any, shared: bool) -> dict[str, Role]:
     return {
-        rid: Role(rid, _text(r.get("name")), _text(r.get("text")), shared)
+        rid: Role(rid, _text(r.get("name")), _text(r.get("text")), shared, _text(r.get("symbol")), _text(r.get("colour")), _text(r.get("icon")))
         for rid, r in _dict(data).items()
         if isinstance(rid, str) and isinstance(r, dict)
     }
+
+
+LOOK_KEYS = ("symbol", "colour", "icon")
+
+
+def _look_problems(data: Any, prefix: tuple, at, translation_of: str = "") -> None:
+    """An unusable symbol, colour or icon in a roles mapping; in a translation, any of them:
+    a translation shows its original's marks, so the look is set in one place."""
+    for rid, definition in _dict(data).items():
+        definition = _dict(definition)
+        where = ".".join(map(str, prefix + (rid,)))
+        if translation_of:
+            for key in LOOK_KEYS:
+                if key in definition:
+                    at(prefix + (rid, key), f"{where}.{key}: a translation shows the marks of {translation_of}; set '{key}:' there and delete it here", True)
+            continue
+        for key, message in marks.look_problems(definition):
+            at(prefix + (rid, key), f"{where}.{key}: {message}", False)
+
+
+def _mark_roles(roles: dict[str, Role], given: dict[str, Mark]) -> dict[str, Role]:
+    return {rid: replace(role, mark=given[rid]) if rid in given else role for rid, role in roles.items()}
 
 
 def url_is_safe(url: str) -> bool:
@@ -382,6 +404,7 @@ def _build_path(file: _File, site_language: str, site_organisation: str, shared:
     for rid in local:
         if rid in shared:
             at(("roles", rid), f"roles.{rid}: role '{rid}' is already defined in _roles.yaml; remove it here, or give it another id", key=True)
+    _look_problems(data.get("roles"), ("roles",), lambda pointer, message, key: at(pointer, message, key=key), f"{file.id}.yaml" if file.language else "")
     roles = {**shared, **local}
 
     phases = []
@@ -474,6 +497,7 @@ def _build_path(file: _File, site_language: str, site_organisation: str, shared:
         )
 
     _warn_unreachable(steps, lambda i, msg: at(("steps", i), msg, warning=True))
+    roles = _give_local_marks(roles, local, steps, shared, lambda i, j, msg: at(("steps", i, "roles", j), msg))
     persona = _dict(data.get("persona"))
     return Path(
         id=file.id,
@@ -492,6 +516,19 @@ def _build_path(file: _File, site_language: str, site_organisation: str, shared:
         roles=roles,
         phases=tuple(phases),
     )
+
+
+def _give_local_marks(roles: dict[str, Role], local: dict[str, Role], steps: list[Step], shared: dict[str, Role], problem) -> dict[str, Role]:
+    """The path's own roles' marks (marks.py); two roles of the path that look alike are an error."""
+    used = list(dict.fromkeys(rid for step in steps for rid in step.roles))
+    shared_used = [shared[rid].mark for rid in used if rid in shared and shared[rid].mark]
+    shared_all = [role.mark for role in shared.values() if role.mark]
+    roles = _mark_roles(roles, marks.local_marks([r for r in local.values() if r.id not in shared], shared_used, shared_all))
+    for first, second in marks.look_alike([roles[rid] for rid in used]):
+        i, j = next((i, step.roles.index(second.id)) for i, step in enumerate(steps) if second.id in step.roles)
+        problem(i, j, f"steps[{i + 1}].roles: '{second.id}' would look just like '{first.id}' on this path "
+                      f"(both {marks.describe(second.mark)}); give one of them another 'symbol:' or 'colour:'")
+    return roles
 
 
 def _warn_unreachable(steps: list[Step], warn) -> None:
@@ -541,10 +578,17 @@ def load_site(folder: FsPath | str, shown: str | None = None, workers: int | Non
 
     shared_files = {f.language or settings["language"]: f for f in files if f.kind == "roles" and f.doc}
     base_roles = _roles_from(shared_files[settings["language"]].doc.data, shared=True) if settings["language"] in shared_files else {}
+    base_roles = _mark_roles(base_roles, marks.shared_marks(list(base_roles.values())))
     shared: dict[str, dict[str, Role]] = {}
     for lang in LANGUAGES:
         roles_file = shared_files.get(lang)
         own = _roles_from(roles_file.doc.data, shared=True) if roles_file else {}
+        if roles_file:
+            base_name = f"{shown_folder}/_roles.yaml" if lang != settings["language"] else ""
+            _look_problems(roles_file.doc.data, (), _at_in(roles_file, problems), base_name)
+        # A translated role keeps the original's mark: the look is set in _roles.yaml only.
+        own = {rid: replace(role, symbol=base_roles[rid].symbol, colour=base_roles[rid].colour, icon=base_roles[rid].icon, mark=base_roles[rid].mark)
+               for rid, role in own.items() if rid in base_roles} | {rid: role for rid, role in own.items() if rid not in base_roles}
         if roles_file and lang != settings["language"]:
             for rid in own:
                 if rid not in base_roles:
@@ -582,6 +626,7 @@ def load_site(folder: FsPath | str, shown: str | None = None, workers: int | Non
     for path in paths:
         if path.original is not None and (path.id, False) in by_key:
             _check_translation(by_key[(path.id, False)], path, files_by_name[path.source], problems)
+    paths = [_marks_of_original(p, by_key.get((p.id, False))) if p.original is not None else p for p in paths]
     _warn_untranslated_roles(paths, shared_files, settings["language"], files_by_name, problems)
 
     accessibility = _accessibility(site_file, settings, problems)
@@ -656,6 +701,24 @@ def _accessibility(site_file, settings: dict, problems: list[Diagnostic]) -> Acc
 def _path_language(file: _File, settings: dict) -> str:
     lang = _dict(file.doc.data).get("language") if file.doc else None
     return lang if lang in LANGUAGES else settings["language"]
+
+
+def _at_in(file: _File, problems: list[Diagnostic]):
+    def at(pointer: tuple, message: str, key: bool) -> None:
+        line, col = file.locate(pointer, key=key)
+        problems.append(Diagnostic(file.shown, line, col, message))
+
+    return at
+
+
+def _marks_of_original(translation: Path, original: Path | None) -> Path:
+    """A translation shows its original's marks. The same Path object when they
+    already agree (the usual case), so that `serve` sees an unchanged path."""
+    if original is None:
+        return translation
+    differ = {rid: replace(role, mark=original.roles[rid].mark) for rid, role in translation.roles.items()
+              if rid in original.roles and role.mark != original.roles[rid].mark}
+    return replace(translation, roles={**translation.roles, **differ}) if differ else translation
 
 
 def _check_translation(original: Path, translation: Path, file: _File, problems: list[Diagnostic]) -> None:

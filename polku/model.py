@@ -9,11 +9,25 @@ LANGUAGES = ("fi", "sv", "en")
 
 
 @dataclass(frozen=True)
+class Mark:
+    """A role's face on the whole site (marks.py): a symbol, a colour, a pictogram."""
+
+    symbol: str  # one of marks.SYMBOLS
+    colour: str  # #rrggbb
+    icon: str = ""  # a bundled pictogram's name, or none
+
+
+@dataclass(frozen=True)
 class Role:
     id: str
     name: str
     text: str = ""
     shared: bool = False  # from _roles.yaml rather than the path itself
+    # What the editor asked for ("" = choose one), and the mark given out (marks.py).
+    symbol: str = ""
+    colour: str = ""
+    icon: str = ""
+    mark: Mark | None = None
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,9 @@ from .load import load_site
 from .outdir import MARKER, MARKER_TEXT, check_output_dir
 from .workers import run as workers_run
 from .model import LANGUAGES, Path, Site
-from .colour import role_style
-from .layout import RoleMark
-from .svg import render_pair, render_role_mark
+from . import marks as role_marks
+from .model import Mark, Role
+from .svg import render_pair
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def environment(templates: FsPath) -> jinja2.Environment:
     env.filters["css_string"] = css_string
     env.filters["shy"] = shy
     env.globals["templates_folder"] = templates
-    env.globals.update(language_names={lang: catalogue(lang)["language_name"] for lang in LANGUAGES}, role_anchor=role_anchor, link_html=_link_html, format_date=format_date, page_number_css=page_number_css, role_mark=role_mark)
+    env.globals.update(language_names={lang: catalogue(lang)["language_name"] for lang in LANGUAGES}, role_anchor=role_anchor, link_html=_link_html, format_date=format_date, page_number_css=page_number_css)
     return env
 
 
@@ -130,15 +130,28 @@ def page_number_css(language: str) -> markup.Markup:
     return markup.Markup(" ".join(values.get(p) or str(css_string(p)) for p in parts if p))
 
 
-def role_mark(path: Path, role_id: str) -> markup.Markup:
-    """The role's shape and colour as a small inline SVG, as in the diagram."""
-    return _role_icon(role_id, *role_style(path, role_id))
+def mark_html(role_id: str, mark: Mark, size: int, language: str | None = None) -> markup.Markup:
+    """A role's mark as a small inline SVG, drawn as in the diagrams. With a
+    language it is an image whose text alternative says what the mark looks
+    like ("purple diamond"); without, decoration beside the role's name."""
+    return markup.Markup(role_marks.inline_svg(role_id, mark, size, mark_label(mark, language) if language else ""))
 
 
-@lru_cache(maxsize=256)
-def _role_icon(role_id: str, colour: str, shape: str) -> markup.Markup:
-    mark = render_role_mark(RoleMark(role_id, 1, 1, 12, colour, shape))
-    return markup.Markup(f'<svg class="role-icon" viewBox="0 0 14 14" width="14" height="14" aria-hidden="true">{mark}</svg>')
+@lru_cache(maxsize=1024)
+def mark_label(mark: Mark, language: str) -> str:
+    t = translator(language)
+    names = {code: name for name, code in role_marks.PALETTE.items()}
+    colour = t(f"colour_{names[mark.colour]}") if mark.colour in names else t("colour_own")
+    return t("mark_label", colour=colour, symbol=t(f"symbol_{mark.symbol}"))
+
+
+def role_card(role: Role, card_id: str, size: int, language: str, href: str | None = None, owner: str = "",
+              meets: list[dict] | None = None, paths: tuple[str, ...] = ()) -> dict:
+    """What templates/_role_card.html shows of one role. meets: groups of
+    {"title": path title or "", "path": path id, "steps": [(label, href or None)]}."""
+    mark = role.mark or role_marks.shared_marks([role])[role.id]
+    return {"id": card_id, "role": role, "mark": mark_html(role.id, mark, size, language), "href": href, "owner": owner,
+            "meets": meets or [], "paths": paths}
 
 
 def _link_html(link, external_label: str) -> markup.Markup:
@@ -240,8 +253,17 @@ def render_path(job: PathJob, env: jinja2.Environment) -> dict[str, bytes]:
         # Lookups the templates make per step, as dictionaries rather than calls.
         steps={step.id: step for step in path.steps},
         anchors={rid: role_anchor(path, rid) for rid in path.roles},
-        marks={role.id: role_mark(path, role.id) for role in path.roles_used()},
+        marks={role.id: mark_html(role.id, role_marks.of(path, role.id), 24) for role in path.roles_used()},
     )
+    lang = path.language
+    used = path.roles_used()
+    acts = {role.id: [step for step in path.steps if role.id in step.roles] for role in used}
+    roles_page = f"{up}{edition.prefix}roles/index.html"
+    who = [role_card(role, f"who-{role.id}", 28, lang, href=f"{roles_page}#{role_anchor(path, role.id)}",
+                     meets=[_group("", path.id, [(f"{step.number}. {step.title}", f"#step-{step.id}") for step in acts[role.id]])]) for role in used]
+    sheet = [role_card(role, f"sheet-{role.id}", 26, lang, meets=[_group("", path.id, [(_step_numbers(pt, [s.number for s in acts[role.id]]), None)])])
+             for role in used]
+    page_args.update(who=who, sheet=sheet)
 
     def versions(page: str) -> list[tuple[str, str]]:
         return [(lang, f"{folder}{page}") for lang, folder in job.versions]
@@ -316,8 +338,18 @@ def role_anchor(path: Path, role_id: str) -> str:
     return f"role-{role_id}" if path.roles[role_id].shared else f"role-{path.id}-{role_id}"
 
 
+def _group(title: str, path_id: str, steps: list[tuple[str, str | None]]) -> dict:
+    return {"title": title, "path": path_id, "steps": steps}
+
+
+def _step_numbers(t, numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return t("role_meet_step", n=numbers[0])
+    return t("role_meet_steps", numbers=", ".join(map(str, numbers)))
+
+
 def _role_directory(site: Site, edition: Edition) -> list[dict]:
-    """Every role of the edition with the steps where it acts, shared roles first."""
+    """Every role of the edition as a card, with the steps where it acts, shared roles first."""
     entries: dict[str, dict] = {}
     for role in site.shared_roles.get(edition.language, {}).values():
         entries[f"role-{role.id}"] = {"role": role, "anchor": f"role-{role.id}", "path": None, "steps": []}
@@ -328,7 +360,16 @@ def _role_directory(site: Site, edition: Edition) -> list[dict]:
         for step in path.steps:
             for rid in step.roles:
                 entries[role_anchor(path, rid)]["steps"].append((path, step))
-    return sorted(entries.values(), key=lambda e: (e["path"] is not None, e["role"].name.casefold(), e["anchor"]))
+    up = edition.root + "../"
+    cards = []
+    for e in sorted(entries.values(), key=lambda e: (e["path"] is not None, e["role"].name.casefold(), e["anchor"])):
+        by_path: dict[str, tuple[Path, list]] = {}
+        for path, step in e["steps"]:
+            by_path.setdefault(path.id, (path, []))[1].append((f"{step.number}. {step.title}", f"{up}{edition.prefix}{path.id}/index.html#step-{step.id}"))
+        meets = [_group(path.title, path.id, steps) for path, steps in by_path.values()]
+        paths = tuple(by_path)
+        cards.append(role_card(e["role"], e["anchor"], 36, edition.language, owner=e["path"].title if e["path"] else "", meets=meets, paths=paths))
+    return cards
 
 
 def _assets(env: jinja2.Environment) -> list[tuple[str, bytes]]:

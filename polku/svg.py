@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from . import colour as c
+from . import marks
 from .layout import Diagram, Line, RoleMark
 
 FONT_STACK = "'Atkinson Hyperlegible Next', 'DejaVu Sans', 'Noto Sans', Arial, sans-serif"
@@ -300,27 +301,5 @@ def _clock(cx: float, cy: float) -> El:
 
 
 def _role_mark(mark: RoleMark) -> str:
-    x, y, s, fill = mark.x, mark.y, mark.size, mark.colour
-    h = s / 2
-    cx, cy = x + h, y + h
-    attrs = {"class_": f"role-mark shape-{mark.shape}", "data_role": mark.role_id, "fill": fill}
-    if mark.shape == "circle":
-        return _circle(cx, cy, h, **attrs)
-    if mark.shape == "square":
-        return _rect(x, y, s, s, **attrs)
-    if mark.shape == "ring":
-        return _circle(cx, cy, h - 1.5, **{**attrs, "fill": "none"}, stroke=fill, stroke_width="3")
-    if mark.shape == "bar":
-        return _rect(x, y + s * 0.25, s, s * 0.5, **attrs)
-    points = {
-        "triangle": [(cx, y), (x + s, y + s), (x, y + s)],
-        "diamond": [(cx, y - 1), (x + s + 1, cy), (cx, y + s + 1), (x - 1, cy)],
-        "hexagon": [(x + s * 0.25, y), (x + s * 0.75, y), (x + s, cy), (x + s * 0.75, y + s), (x + s * 0.25, y + s), (x, cy)],
-        "cross": [(x + s * 0.35, y), (x + s * 0.65, y), (x + s * 0.65, y + s * 0.35), (x + s, y + s * 0.35), (x + s, y + s * 0.65), (x + s * 0.65, y + s * 0.65), (x + s * 0.65, y + s), (x + s * 0.35, y + s), (x + s * 0.35, y + s * 0.65), (x, y + s * 0.65), (x, y + s * 0.35), (x + s * 0.35, y + s * 0.35)],
-    }[mark.shape]
-    return _leaf("polygon", {"points": " ".join(f"{num(px)},{num(py)}" for px, py in points), **_attrs(attrs)})
+    return marks.group(mark.role_id, mark.look, mark.x, mark.y, mark.size)
 
-
-def render_role_mark(mark: RoleMark) -> str:
-    """One role mark as SVG text, for the pages' role lists."""
-    return _role_mark(mark)

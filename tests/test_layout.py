@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from polku.colour import CARD, INK, LINE, ROLE_COLOURS, STATION, contrast
+from polku.colour import CARD, INK, LINE, STATION, contrast
+from polku.marks import PALETTE
 from polku.i18n import translator
 from polku.layout import TITLE_SIZE, layout
 from polku.load import load_site
@@ -165,5 +166,5 @@ def test_colours_meet_wcag_contrast():
     assert contrast(INK, CARD) >= 4.5
     assert contrast("#ffffff", STATION) >= 4.5  # station numbers
     assert contrast(LINE, CARD) >= 3
-    for colour in ROLE_COLOURS:
+    for colour in PALETTE.values():
         assert contrast(colour, CARD) >= 3, colour

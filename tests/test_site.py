@@ -181,7 +181,7 @@ def test_role_directory_and_pilot_register_list_exactly_what_the_paths_say(featu
     site, _ = load_site(FEATURE_SITE)
     roles_page = (feature_site / "roles" / "index.html").read_text(encoding="utf-8")
     pilots_page = (feature_site / "pilots" / "index.html").read_text(encoding="utf-8")
-    sections = re.findall(r'<section class="role" id="([^"]+)"', roles_page)
+    sections = re.findall(r'<section class="role role-card" id="([^"]+)"', roles_page)
     expected_sections = {f"role-{r}" for r in site.shared_roles["fi"]}
     expected_links = set()
     expected_pilots = set()
@@ -195,7 +195,7 @@ def test_role_directory_and_pilot_register_list_exactly_what_the_paths_say(featu
                 expected_pilots.add(f"{path.id}/index.html#step-{step.id}")
     assert set(sections) == expected_sections and len(sections) == len(expected_sections)
     found_links = set()
-    for anchor, body in re.findall(r'<section class="role" id="([^"]+)"(.*?)</section>', roles_page, re.S):
+    for anchor, body in re.findall(r'<section class="role role-card" id="([^"]+)"(.*?)</section>', roles_page, re.S):
         for href in re.findall(r'href="\.\./([^"]+)"', body):
             found_links.add((anchor, href))
     assert found_links == expected_links
