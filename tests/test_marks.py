@@ -92,7 +92,8 @@ def test_marks_sit_beside_names_in_step_texts_and_in_the_role_section(sites):
     step = re.search(r'<section class="step[^"]*" id="step-s1".*?</section>', page, re.S)[0]
     facts = re.search(r'<ul class="role-names">(.*?)</ul>', step, re.S)[1]
     assert [r for r, _ in marks_in(facts)] == ["kela", "omatyontekija"]
-    assert "Kelan asiantuntija" in facts and "Omatyöntekijä" in facts
+    names = facts.replace("\u00ad", "")  # soft hyphens at syllables
+    assert "Kelan asiantuntija" in names and "Omatyöntekijä" in names
     roles = (site3 / "roles" / "index.html").read_text(encoding="utf-8")
     for anchor, role in (("role-kela", "kela"), ("role-bertta-oma", "oma")):
         section = re.search(rf'<section class="role role-card" id="{anchor}".*?</section>', roles, re.S)[0]
