@@ -181,6 +181,20 @@ class Preview:
                 return True  # older than the history kept: reload to be sure
             return any(pages is None or page in pages for version, pages in self.history if after < version <= upto)
 
+    def changes(self, after: int, upto: int) -> list[str] | None:
+        """The files the builds after `after`, up to `upto`, changed (None: any, or
+        too many to list)."""
+        with self.changed:
+            if self.history and after < self.history[0][0] - 1:
+                return None
+            names: set[str] = set()
+            for version, pages in self.history:
+                if after < version <= upto:
+                    if pages is None:
+                        return None
+                    names |= pages
+            return sorted(names) if len(names) <= 2000 else None
+
     def assets_changed(self, after: int, upto: int) -> bool:
         """Did a build after `after` change a style, a script or a font? Then an open
         page reloads whole instead of being updated in place."""
@@ -395,8 +409,9 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self._send(200, "application/json", json.dumps(answer).encode("utf-8"))
 
     def _events(self) -> None:
-        """Server-sent events: the number of each new build, for every open page of
-        this browser at once (live.js asks /_polku/changed what it changed)."""
+        """Server-sent events for every open page of this browser at once: the
+        number of each new build, and the files changed since the number sent
+        before it (`after`). A page that missed that one asks /_polku/changed."""
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
@@ -405,20 +420,23 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         with preview.changed:
             seen = preview.version
         try:
-            self.wfile.write(b"retry: 500\n" + self._news(seen))
+            self.wfile.write(b"retry: 500\n" + self._news(seen, seen))
             self.wfile.flush()
             while True:
                 with preview.changed:
                     preview.changed.wait_for(lambda: preview.version != seen, timeout=10)
                     now = preview.version
-                self.wfile.write(self._news(now) if now != seen else b": still here\n\n")
+                self.wfile.write(self._news(seen, now) if now != seen else b": still here\n\n")
                 self.wfile.flush()
                 seen = now
         except (ConnectionError, OSError):
             return
 
-    def _news(self, build: int) -> bytes:
-        return f"data: {json.dumps({'server': self.preview.server_id, 'build': build})}\n\n".encode("utf-8")
+    def _news(self, after: int, build: int) -> bytes:
+        preview = self.preview
+        news = {"server": preview.server_id, "build": build, "after": after,
+                "pages": preview.changes(after, build), "reload": preview.assets_changed(after, build)}
+        return f"data: {json.dumps(news)}\n\n".encode("utf-8")
 
     def end_headers(self) -> None:
         if self._static:  # styles, scripts, fonts, pictures: checked on each use (304 when unchanged)

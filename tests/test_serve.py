@@ -367,14 +367,22 @@ def test_a_rebuild_between_serving_a_page_and_its_live_channel_is_not_missed(tmp
         preview._bump({"assets/style.css"})
         assert changed("/suvi/index.html", str(since))["reload"] is True
         assert changed("/suvi/index.html", str(style_changed + 1))["reload"] is False
-        # Each later build is announced on the open stream (comment lines keep it alive).
+        # Each later build is announced on the open stream (comment lines keep it alive),
+        # with what it changed since the build announced before: an open page that
+        # heard that one decides without asking.
+        source = tmp_path / "paths" / "suvi.yaml"
+        source.write_text(source.read_text(encoding="utf-8").replace("title: Uusi", "title: Uudempi", 1), encoding="utf-8")
         preview.rebuild()
-        announced = [0]
-        while announced[-1] < preview.version:
+        announced = [{"build": 0}]
+        while announced[-1]["build"] < preview.version:
             line = events.readline().decode()
             if line.startswith("data: "):
-                announced.append(json.loads(line.removeprefix("data: "))["build"])
-        assert announced[1:] == [since + 1, preview.version]
+                announced.append(json.loads(line.removeprefix("data: ")))
+        assert [news["build"] for news in announced[1:]] in ([since + 1, since + 2, preview.version], [since + 1, preview.version])
+        assert announced[1] == {"server": preview.server_id, "build": since + 1, "after": since, "pages": ["assets/style.css"], "reload": True}
+        later = announced[2]
+        assert "suvi/index.html" in later["pages"] and "valtteri/index.html" not in later["pages"] and later["reload"] is False
+        assert later["after"] == since + 1
     finally:
         server.shutdown()
         server.server_close()

@@ -319,8 +319,10 @@
       choices.appendChild(button);
     });
     statusLine.textContent = step.label + (next.length === 0 ? " " + texts.end : "");
-    step.node.scrollIntoView({ block: "nearest" });
-    scrollDiagramTo(step);
+    if (!carried) {  // after serve's update the page stays where the reader had it
+      step.node.scrollIntoView({ block: "nearest" });
+      scrollDiagramTo(step);
+    }
     if (focusTarget === "step") step.node.focus({ preventScroll: true });
   }
 
@@ -479,6 +481,7 @@
   } else if (before) {
     document.body.classList.remove("walking", "presenting");
   }
+  carried = null;  // from here on, the reader's own moves scroll as usual
 
   // What serve's update must carry over: all else is in the address or the page.
   function handOver() {

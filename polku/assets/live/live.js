@@ -4,8 +4,9 @@
 // The server numbers its builds. The page knows the build it came from
 // (data-build); news of a newer one comes through a SharedWorker that holds
 // one event stream for all tabs (or, without SharedWorker, a stream of this
-// tab's own). The page then asks /_polku/changed whether that build changed
-// it. If so it fetches itself again and morphs its DOM into the new page
+// tab's own), with the files it changed since the news before. A page that
+// missed that one asks /_polku/changed instead. If the build changed the
+// page, it fetches itself again and morphs its DOM into the new page
 // (idiomorph), keeping the scroll position, the focus, what was typed, and
 // the walk (polku.js hands it over around the update). A page whose styles
 // or scripts changed, or a server started anew, reloads whole instead.
@@ -13,26 +14,48 @@
   "use strict";
   var me = document.currentScript;
   if (!me || window.polkuLive) return;  // once per page: an update keeps this script, it does not run it again
-  window.polkuLive = { updates: 0 };  // counted for the tests and the benchmark
+  // Counted and timed for the tests and benchmarks/serve.py: when (performance.now())
+  // the last update's news came, its page came, and the page was morphed.
+  window.polkuLive = { updates: 0, last: null };
+  var timing = null;
   var server = me.getAttribute("data-server");
   var known = Number(me.getAttribute("data-build")) || 0;
   var running = false;
   var again = false;
 
   function heard(news) {
-    if (news && (news.server !== server || news.build > known)) check();
+    if (!news || (news.server === server && news.build <= known)) return;
+    timing = { heard: performance.now() };
+    if (news.server !== server || news.after > known || news.pages === null) { check(); return; }
+    // The news covers every build since this page's: decide here, without asking.
+    if (news.reload) { location.reload(); return; }
+    if (news.pages.indexOf(pageName()) === -1) { known = news.build; return; }
+    if (running) { again = true; return; }
+    running = true;
+    settle(update(news.build));
+  }
+
+  // The page's file in the site, as the server names it.
+  function pageName() {
+    var name = location.pathname.replace(/^\/+/, "");
+    try { name = decodeURIComponent(name); } catch (error) { /* as it is */ }
+    return name === "" || name.slice(-1) === "/" ? name + "index.html" : name;
   }
 
   function check() {
     if (running) { again = true; return; }
     running = true;
-    fetch("/_polku/changed?page=" + encodeURIComponent(location.pathname) + "&since=" + known, { cache: "no-store" })
+    settle(fetch("/_polku/changed?page=" + encodeURIComponent(location.pathname) + "&since=" + known, { cache: "no-store" })
       .then(function (response) { return response.json(); })
       .then(function (answer) {
         if (answer.server !== server || answer.reload) { location.reload(); return null; }
         if (!answer.changed) { known = Math.max(known, answer.build); return null; }
         return update(answer.build);
-      })
+      }));
+  }
+
+  function settle(promise) {
+    promise
       .catch(function () { /* the server is away: its next news asks again */ })
       .then(function () {
         running = false;
@@ -41,15 +64,18 @@
   }
 
   function update(build) {
+    if (window.polkuLiveReload) { location.reload(); return Promise.resolve(); }  // benchmarks/serve.py's peer: the old way
     return fetch(location.pathname, { cache: "no-store" }).then(function (response) {
       if (!response.ok) { location.reload(); return null; }
       return response.text().then(function (text) {
+        if (timing) timing.fetched = performance.now();
         var fresh = new DOMParser().parseFromString(text, "text/html");
         if (!window.Idiomorph || assets(fresh) !== assets(document)) { location.reload(); return; }
         var script = fresh.querySelector('script[src="/_polku/live.js"]');
         morph(fresh);
         known = Math.max(known, build, script ? Number(script.getAttribute("data-build")) || 0 : 0);
         window.polkuLive.updates += 1;
+        if (timing) { timing.morphed = performance.now(); window.polkuLive.last = timing; timing = null; }
       });
     });
   }
@@ -76,6 +102,8 @@
       morphStyle: "innerHTML",
       restoreFocus: true,
       callbacks: {
+        // A part that did not change is left alone, without a look at each node in it.
+        beforeNodeMorphed: function (node, next) { return !node.isEqualNode(next); },
         // What the reader typed, ticked or chose stays as it was.
         beforeAttributeUpdated: function (name, node) {
           return !(/^(value|checked|selected)$/.test(name) && /^(INPUT|SELECT|OPTION|TEXTAREA)$/.test(node.tagName));
