@@ -17,7 +17,7 @@ the same run, one page open at a time, in turns:
 Prints the median and the slowest of `runs` edits of each kind and way, the
 ratio in place / reload, and whether the page kept its scroll position and
 walk. The aim (issue 19): at most 100 ms in place. The file watcher's own
-wait for a quiet moment (30 ms) is included, as an editor would feel it.
+wait for a quiet moment (15 ms) is included, as an editor would feel it.
 """
 
 from __future__ import annotations

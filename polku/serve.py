@@ -218,9 +218,11 @@ class Preview:
             folders = [str(self.paths)] + ([str(self.templates)] if self.templates.is_dir() else [])
             templates = str(self.templates.resolve())
             watched = _identity(self.paths)
+            # A save is taken 15 ms after its last write: editors write a file in
+            # one go (or write and rename), and each ms here is felt.
             # An empty set every 100 ms without changes: the watch is up, and the
             # folder is looked at again (deleted, or replaced by another).
-            for changes in watchfiles.watch(*folders, stop_event=stop, debounce=400, step=30, rust_timeout=100,
+            for changes in watchfiles.watch(*folders, stop_event=stop, debounce=400, step=15, rust_timeout=100,
                                             yield_on_timeout=True, raise_interrupt=False):
                 if changes:
                     self.safe_rebuild(templates_changed=any(str(FsPath(name).resolve()).startswith(templates) for _, name in changes))

@@ -266,6 +266,26 @@ def test_eight_open_tabs_all_load_and_all_follow_a_save(browser, tmp_path: Path)
         server.stop()
 
 
+@pytest.mark.browser
+def test_without_shared_workers_a_tab_keeps_a_stream_of_its_own(browser, tmp_path: Path):
+    paths = tmp_path / "paths"
+    shutil.copytree(PATHS, paths)
+    server = Serve(paths, tmp_path / "site")
+    try:
+        context = browser.new_context()
+        context.add_init_script("delete window.SharedWorker")  # as in browsers without them
+        page = context.new_page()
+        page.goto(server.url + "valtteri/index.html")
+        page.wait_for_function("() => window.polkuLive !== undefined && typeof SharedWorker === 'undefined'")
+        source = paths / "valtteri.yaml"
+        source.write_text(re.sub(r"^title: (.*)$", r"title: \1 (muokattu)", source.read_text(encoding="utf-8"), count=1, flags=re.MULTILINE), encoding="utf-8")
+        page.wait_for_function("() => document.querySelector('h1').textContent.includes('(muokattu)')", timeout=15000)
+        assert page.evaluate("window.polkuLive.updates") == 1
+        context.close()
+    finally:
+        server.stop()
+
+
 def test_preview_rebuilds_only_what_changed_and_keeps_the_site_what_build_writes(tmp_path: Path):
     """Adding, changing, breaking and removing files in a running preview; at the
     end out/ holds exactly what a fresh build writes."""
