@@ -149,9 +149,11 @@ class _Written:
         out.append(self.text)
 
 
-def render(diagram: Diagram, id_prefix: str, asset_prefix: str = "../assets/", standalone: bool = True) -> str:
-    """The SVG text. id_prefix keeps ids unique when the SVG is inlined in a page."""
-    root = _draw(diagram, id_prefix, asset_prefix, standalone)
+def render(diagram: Diagram, id_prefix: str, asset_prefix: str = "../assets/", standalone: bool = True,
+           step_attrs: dict[str, dict[str, str]] | None = None) -> str:
+    """The SVG text. id_prefix keeps ids unique when the SVG is inlined in a page.
+    step_attrs adds attributes to a step's group by step id (the review's data-change)."""
+    root = _draw(diagram, id_prefix, asset_prefix, standalone, step_attrs or {})
     out: list[str] = []
     root.write(out)
     return "".join(out)
@@ -201,7 +203,7 @@ def _defs(id_prefix: str, asset_prefix: str, standalone: bool) -> El:
     return defs
 
 
-def _draw(diagram: Diagram, id_prefix: str, asset_prefix: str, standalone: bool) -> El:
+def _draw(diagram: Diagram, id_prefix: str, asset_prefix: str, standalone: bool, step_attrs: dict | None = None) -> El:
     root = _draw_root(diagram, id_prefix, asset_prefix, standalone)
     root.add(_leaf("title", {"id": f"{id_prefix}-title"}, diagram.title))
     root.add(_leaf("desc", {"id": f"{id_prefix}-desc"}, diagram.description))
@@ -233,6 +235,8 @@ def _draw(diagram: Diagram, id_prefix: str, asset_prefix: str, standalone: bool)
 
     for card in diagram.cards:
         g = root.add(_g("step", step=card.step_id))
+        if step_attrs and card.step_id in step_attrs:
+            g.attrs.update(step_attrs[card.step_id])
         g.add(_rect(card.x, card.y, card.w, card.h, class_="box optional" if card.optional else "box", rx="10",
                     fill=c.CARD, stroke=c.LINE, stroke_width="2", stroke_dasharray="8 5" if card.optional else None))
         station = g.add(_g("marker"))
