@@ -1,4 +1,4 @@
-"""The command line: build, check, serve, new, schema. No logic lives here."""
+"""The command line: build, check, serve, new, diff, schema. No logic lives here."""
 
 from __future__ import annotations
 
@@ -117,6 +117,39 @@ def new(path_id: str, paths: str = "paths", title: str = "") -> None:
     program = click.get_current_context().find_root().info_name or "polku"
     command = "python build.py" if program.endswith(".py") else program
     click.echo(f"Wrote {written}. Edit it, and see it while you edit with: {command} serve --paths {paths}")
+
+
+@main.command()
+@click.argument("revision", default="HEAD", metavar="[REV]")
+@PATHS
+@click.option("--out", "out", default="review", show_default=True, type=click.Path(path_type=str), help="Folder for the review site.")
+def diff(revision: str = "HEAD", paths: str = "paths", out: str = "review") -> None:
+    """Compare the path files with those at git revision REV (default HEAD): one line
+    per change, and a review site whose pictures mark every changed step."""
+    from .review import review, write
+    from .revision import RevisionError
+
+    if not FsPath(paths).is_dir():
+        raise click.UsageError(f"no folder '{paths}': give the folder that holds the path files with --paths")
+    try:
+        result = review(FsPath(paths), revision, shown=paths.rstrip("/"))
+    except RevisionError as error:
+        raise click.UsageError(str(error)) from error
+    except ContentError as error:
+        _report(error.diagnostics)
+        sys.exit(1)
+    _report(result.warnings)
+    for note in result.notes:
+        click.echo(f"polku: {note}", err=True)
+    for change in result.diff.changes():
+        click.echo(str(change))
+    try:
+        write(result, out, (paths,))
+    except OSError as error:
+        click.echo(f"polku: could not write the review: {error.strerror or error} ({error.filename})", err=True)
+        sys.exit(1)
+    changed = len(result.diff.paths)
+    click.echo(f"{changed} path(s) changed since {revision}; review them in {out}/index.html", err=True)
 
 
 @main.command()
