@@ -120,6 +120,8 @@ def _excerpts(old: str, new: str) -> tuple[str, str]:
     while start < min(len(a), len(b)) and a[start] == b[start]:
         start += 1
     start = max(0, start - 15)
+    space = a.rfind(" ", max(0, start - 10), start + 1)
+    start = space + 1 if space >= 0 else start  # from the start of a word
 
     def cut(text: str) -> str:
         part = text[start: start + SHOWN]
@@ -278,20 +280,9 @@ def _bisect(seq: list[int], tails: list[int], value: int) -> int:
 
 
 def successors(step: Step) -> list[tuple[str, str]]:
-    """(step id, when) for each item of next, whichever way the model holds `when`."""
-    whens = getattr(step, "when", None)
-    out = []
-    for item in step.next:
-        if isinstance(item, str):
-            target, when = item, ""
-        elif isinstance(item, tuple):
-            target, when = item[0], (item[1] if len(item) > 1 else "")
-        else:
-            target, when = getattr(item, "step", "") or getattr(item, "target", ""), getattr(item, "when", "")
-        if isinstance(whens, dict):
-            when = whens.get(target, when)
-        out.append((target, when or ""))
-    return out
+    """(step id, when) for each item of next; when is "" where the file says nothing."""
+    whens = tuple(step.when) + ("",) * (len(step.next) - len(step.when))
+    return list(zip(step.next, whens))
 
 
 def _following(path: Path, step: Step) -> list[tuple[str, str]]:

@@ -83,9 +83,11 @@ def _load_old(files: dict[str, bytes], shown: str) -> tuple[Site | None, list[st
 
 def write(result: Review, out: str, sources: tuple[str, ...]) -> list[str]:
     """Check the output folder as `build --out` does, then replace it with the review."""
-    from .outdir import MARKER, MARKER_TEXT, check_output_dir
+    from .outdir import MARKER, MARKER_TEXT, OutputFolderError, check_output_dir
 
     check_output_dir(out, sources)
+    if (FsPath(out) / "assets" / "polku.js").is_file():  # build's, which would pass that check
+        raise OutputFolderError(f"'{out}' holds a built site: polku diff never replaces it; write the review elsewhere, such as --out review")
     files = render_review(result)
     files[MARKER] = MARKER_TEXT
     write_atomically(lambda staging: write_files(files, staging), FsPath(out))
@@ -148,17 +150,14 @@ def field_label(change: Change, T) -> str:
     return name.format(step=change.detail) if change.field == "when" else name
 
 
-def subject_label(change: Change, path, T) -> str:
+def subject_label(change: Change, item: PathDiff | None, T) -> str:
+    """'Vaihe tulo: Tulohaastattelu': what changed, named by id and, for a step, its title."""
     if not change.subject:
         return T.review_whole_file if change.path.startswith("_") else T.review_whole_path
     kind, sid = change.subject
-    title = ""
-    if kind == "step" and path is not None:
-        for version in (path.new, path.old) if isinstance(path, PathDiff) else ():
-            if version is not None and any(s.id == sid for s in version.steps) and (version is path.new or change.kind == "removed"):
-                title = version.step(sid).title
-                break
     text = getattr(T, f"review_subject_{kind}").format(id=sid)
+    versions = (item.new, item.old) if item is not None and kind == "step" else ()
+    title = next((v.step(sid).title for v in versions if v is not None and sid in v.forward), "")
     return f"{text}: {title}" if title else text
 
 

@@ -3,17 +3,16 @@ temporary git repository; exit statuses; the review site's safety and quality.""
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import subprocess
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from polku.cli import main
-from polku.diff import Change, compare_paths, successors
-from polku.load import load_site
+from polku.diff import Change
 
 BASE = {
     "_site.yaml": "title: Palvelupolut\norganisation: Testin hyvinvointialue\naccessibility: {feedback: palaute@example.org}\n",
@@ -62,10 +61,10 @@ steps:
     "polku.sv.yaml": """title: Teststig
 steps:
   - {id: tulo, title: Inledande intervju}
-  - {id: suunnitelma, title: Plan}
-  - {id: kokeilu, title: Arbetsprövning}
-  - {id: opiskelu, title: Studier}
-  - {id: loppu, title: Slut}
+  - {id: suunnitelma, title: Plan, next: [kokeilu, opiskelu]}
+  - {id: kokeilu, title: Arbetsprövning, next: [loppu]}
+  - {id: opiskelu, title: Studier, next: [loppu, suunnitelma]}
+  - {id: loppu, title: Slut, next: []}
 """,
     "toinen.yaml": "title: Toinen polku\nsteps:\n  - title: Ensimmäinen\n  - title: Toinen\n  - title: Kolmas\n",
 }
@@ -159,7 +158,7 @@ CHANGES = [
      ["_roles.sv: role 'ohjaaja': name 'Handledare' → 'Arbetshandledare'"], None),
     ("site settings", ("_site.yaml", "title: Palvelupolut", "title: Polut"),
      ["_site: title 'Palvelupolut' → 'Polut'"], None),
-    ("a translation", ("polku.sv.yaml", "title: Plan}", "title: Planering}"),
+    ("a translation", ("polku.sv.yaml", "title: Plan,", "title: Planering,"),
      ["polku.sv: step 'suunnitelma': title 'Plan' → 'Planering'"], None),
 ]
 
@@ -185,7 +184,8 @@ def test_steps_added_removed_and_moved(runner, repo):
     text = text.replace(tulo, "")
     text = text.replace("  - id: opiskelu", tulo + "  - id: opiskelu")  # moved below suunnitelma
     (repo / "paths" / "polku.yaml").write_text(text, encoding="utf-8")
-    edit(repo, "polku.sv.yaml", "  - {id: kokeilu, title: Arbetsprövning}\n", "")
+    edit(repo, "polku.sv.yaml", "  - {id: kokeilu, title: Arbetsprövning, next: [loppu]}\n", "")
+    edit(repo, "polku.sv.yaml", "next: [kokeilu, opiskelu]", "next: [opiskelu]")
     result = diff(runner)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -251,20 +251,20 @@ def test_long_texts_are_cut_around_the_difference_and_kept_on_one_line():
     assert "vanha sana\\nja rivi" in line and "uusi sana\\nja rivi" in line
 
 
-def test_when_of_a_branch_is_compared_whichever_way_the_model_holds_it(tmp_path):
-    """`next` items may become {step, when}: successors() reads either shape."""
-    from dataclasses import replace
-
-    site, _ = load_site(write_site(tmp_path, BASE))
-    path = site.path("polku")
-    step = path.step("suunnitelma")
-    with_when = replace(step, next=(SimpleNamespace(step="kokeilu", when="Jos haluat kokeilla työtä"), "opiskelu"))
-    assert successors(with_when) == [("kokeilu", "Jos haluat kokeilla työtä"), ("opiskelu", "")]
-    changed = replace(step, next=(SimpleNamespace(step="kokeilu", when="Jos työ kiinnostaa"), "opiskelu"))
-    before = replace(path, steps=tuple(with_when if s.id == "suunnitelma" else s for s in path.steps))
-    after = replace(path, steps=tuple(changed if s.id == "suunnitelma" else s for s in path.steps))
-    lines = [str(c) for c in compare_paths("polku", before, after)]
-    assert lines == ["polku: step 'suunnitelma': when (next 'kokeilu') 'Jos haluat kokeilla työtä' → 'Jos työ kiinnostaa'"]
+def test_when_of_a_branch(runner, repo):
+    edit(repo, "polku.yaml", "next: [kokeilu, opiskelu]", "next: [{step: kokeilu, when: Jos haluat kokeilla työtä}, opiskelu]")
+    _git(repo, "commit", "-qam", "when")
+    edit(repo, "polku.yaml", "when: Jos haluat kokeilla työtä}", "when: Jos työ kiinnostaa}")
+    edit(repo, "polku.sv.yaml", "next: [kokeilu, opiskelu]", "next: [{step: kokeilu, when: Om du vill}, opiskelu]")
+    result = diff(runner)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "polku: step 'suunnitelma': when (next 'kokeilu') 'Jos haluat kokeilla työtä' → 'Jos työ kiinnostaa'",
+        "polku.sv: step 'suunnitelma': when (next 'kokeilu') none → 'Om du vill'",
+    ]
+    page = (repo / "review" / "polku" / "index.html").read_text(encoding="utf-8")
+    assert {s: c for s, c in marks(page).items() if c} == {"suunnitelma": "changed"}
+    assert "Milloin vaiheeseen kokeilu" in page
 
 
 def write_site(folder: Path, files: dict[str, str]) -> Path:
@@ -341,3 +341,116 @@ def test_the_output_folder_follows_the_rules_of_build(runner, repo):
         assert result.exit_code == 2, (out, result.output)
     assert (repo / "muistiinpanot" / "tarkea.txt").read_text(encoding="utf-8") == "älä hävitä"
     assert len(list((repo / "paths").iterdir())) == len(BASE)
+
+
+def test_a_built_site_is_never_the_review_folder(runner, repo):
+    from polku.site import build
+
+    build(repo / "paths", Path(__file__).resolve().parent.parent / "templates", repo / "site")
+    before = sorted(p.relative_to(repo / "site").as_posix() for p in (repo / "site").rglob("*"))
+    edit(repo, "polku.yaml", "title: Tulohaastattelu", "title: Ensitapaaminen")
+    result = diff(runner, "--out", "site")
+    assert result.exit_code == 2
+    assert "built site" in result.stderr
+    assert sorted(p.relative_to(repo / "site").as_posix() for p in (repo / "site").rglob("*")) == before
+
+
+# ------------------------------------------------------------------ the review site in Chromium and the Nu Html Checker
+
+
+@pytest.fixture(scope="module")
+def review_site(tmp_path_factory) -> Path:
+    """A review with every mark: steps added, changed, moved and removed, a path
+    added and removed, a translation, shared roles and settings."""
+    from polku.review import review, write
+
+    root = tmp_path_factory.mktemp("review") / "sisalto"
+    write_site(root / "paths", BASE)
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", ".")
+    _git(root, "commit", "-q", "-m", "base")
+    paths = root / "paths"
+    text = (paths / "polku.yaml").read_text(encoding="utf-8")
+    text = text.replace("title: Tulohaastattelu", "title: Ensitapaaminen ja tulohaastattelu")
+    text = text.replace("    pilot: {text: Yhteinen suunnitelma, status: ongoing}\n", "")
+    text = text.replace("  - id: loppu\n", "  - id: palaute\n    title: Palaute <b>ja</b> & arvio\n    phase: loppu\n  - id: loppu\n")
+    kokeilu = text[text.index("  - id: kokeilu"): text.index("  - id: opiskelu")]
+    text = text.replace(kokeilu, "").replace("next: [kokeilu, opiskelu]", "next: [opiskelu]")
+    (paths / "polku.yaml").write_text(text, encoding="utf-8")
+    (paths / "polku.sv.yaml").write_text(BASE["polku.sv.yaml"].replace("title: Plan,", "title: Planering,"), encoding="utf-8")
+    (paths / "_roles.yaml").write_text(BASE["_roles.yaml"].replace("name: Ohjaaja,", "name: Työtoiminnan ohjaaja,"), encoding="utf-8")
+    (paths / "uusi.yaml").write_text("title: Uusi polku\nsteps:\n  - {id: a, title: Alku}\n", encoding="utf-8")
+    out = root / "review"
+    write(review(paths, "HEAD", "paths"), str(out), (str(paths),))
+    return out
+
+
+def test_review_pages_pass_axe(browser, review_site):
+    from .test_quality import AXE, _axe, _need
+
+    _need(AXE, "axe-core")
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    found = {}
+    pages = sorted(review_site.rglob("*.html"))
+    assert len(pages) == 4  # the index, polku, polku.sv and uusi
+    for html in pages:
+        page.goto(html.as_uri())
+        page.evaluate("document.fonts.ready")
+        if violations := _axe(page):
+            found[html.relative_to(review_site).as_posix()] = violations
+    context.close()
+    assert found == {}
+
+
+def test_review_pages_pass_the_nu_html_checker(review_site):
+    import json
+    import shutil
+
+    from .test_quality import VNU, _need
+
+    _need(VNU, "vnu-jar")
+    java = shutil.which("java")
+    if not java:
+        pytest.skip("no Java to run the Nu Html Checker (apt-get install default-jre-headless)")
+    files = [str(p) for p in sorted(review_site.rglob("*.html"))]
+    run = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json", *files], capture_output=True, text=True)
+    messages = [f"{m.get('url', '').rsplit('/review/', 1)[-1]}:{m.get('lastLine')}: {m.get('message')}" for m in json.loads(run.stderr or '{"messages": []}')["messages"]]
+    assert messages == []
+
+
+def test_marks_carry_a_word_and_a_pattern_not_colour_alone(browser, review_site):
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto((review_site / "polku" / "index.html").as_uri())
+    page.evaluate("document.fonts.ready")
+    seen = page.evaluate("""(() => [...document.querySelectorAll('g.step[data-change]')].map(g => {
+        const svg = g.ownerSVGElement;
+        const word = svg.querySelector(`.change-mark[data-step="${CSS.escape(g.dataset.step)}"] text`);
+        const fill = getComputedStyle(g.querySelector('.box')).fill;
+        return {step: g.dataset.step, change: g.dataset.change, word: word && word.textContent, fill};
+    }))()""")
+    assert {(s["step"], s["change"]) for s in seen} == {("tulo", "changed"), ("suunnitelma", "changed"), ("palaute", "added"), ("kokeilu", "removed")}
+    words = {"added": "+ Uusi", "changed": "± Muuttunut", "removed": "− Poistettu"}
+    for s in seen:
+        assert s["word"] == words[s["change"]], s
+        assert s["fill"] == f'url("#pattern-{s["change"]}")', s
+    # The pattern is really drawn: the card's pixels are not one flat colour.
+    card = page.locator('g.step[data-change="added"] .box')
+    card.scroll_into_view_if_needed()
+    box = card.bounding_box()
+    shot = page.screenshot(clip={"x": box["x"] + box["width"] - 40, "y": box["y"] + 4, "width": 30, "height": 12})
+    colours = page.evaluate("""async (url) => {
+        const img = new Image(); img.src = url; await img.decode();
+        const canvas = document.createElement('canvas'); canvas.width = img.width; canvas.height = img.height;
+        const ctx = canvas.getContext('2d'); ctx.drawImage(img, 0, 0);
+        const data = ctx.getImageData(0, 0, img.width, img.height).data; const seen = new Set();
+        for (let i = 0; i < data.length; i += 4) seen.add(data[i] + ',' + data[i + 1] + ',' + data[i + 2]);
+        return seen.size;
+    }""", "data:image/png;base64," + base64.b64encode(shot).decode("ascii"))
+    assert colours > 2, "stripes on the added card"
+    page.close()
+
+
+def test_hostile_text_is_escaped_in_the_review(review_site):
+    page = (review_site / "polku" / "index.html").read_text(encoding="utf-8")
+    assert "<b>ja</b>" not in page and "Palaute &lt;b&gt;ja&lt;/b&gt; &amp; arvio" in page
