@@ -65,7 +65,7 @@ def _load_old(files: dict[str, bytes], shown: str) -> tuple[Site | None, list[st
         while True:
             git.write_folder(files, folder)
             try:
-                return load_site(folder, shown=shown, workers=1)[0], notes
+                return load_site(folder, shown=shown)[0], notes
             except ContentError as error:
                 bad = sorted({d.file.rsplit("/", 1)[-1] for d in error.diagnostics if not d.warning} & files.keys())
                 for name in bad:
