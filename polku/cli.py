@@ -126,11 +126,12 @@ def new(path_id: str, paths: str = "paths", title: str = "") -> None:
 def diff(revision: str = "HEAD", paths: str = "paths", out: str = "review") -> None:
     """Compare the path files with those at git revision REV (default HEAD): one line
     per change, and a review site whose pictures mark every changed step."""
-    from .review import review, write
+    from .review import check_out, review, write
     from .revision import RevisionError
 
     if not FsPath(paths).is_dir():
         raise click.UsageError(f"no folder '{paths}': give the folder that holds the path files with --paths")
+    check_out(out, (paths,))
     try:
         result = review(FsPath(paths), revision, shown=paths.rstrip("/"))
     except RevisionError as error:

@@ -27,6 +27,7 @@ from .layout import Diagram, layout
 from .load import load_site
 from .markup import Markup
 from .model import Site
+from .outdir import MARKER, MARKER_TEXT, OutputFolderError, check_output_dir
 from .site import write_atomically, write_files
 from .svg import El, num, render
 
@@ -81,13 +82,16 @@ def _load_old(files: dict[str, bytes], shown: str) -> tuple[Site | None, list[st
 # ---------------------------------------------------------------- the site
 
 
-def write(result: Review, out: str, sources: tuple[str, ...]) -> list[str]:
-    """Check the output folder as `build --out` does, then replace it with the review."""
-    from .outdir import MARKER, MARKER_TEXT, OutputFolderError, check_output_dir
-
+def check_out(out: str, sources: tuple[str, ...]) -> None:
+    """The rules of `build --out` (outdir.py), and never a built site, which they allow."""
     check_output_dir(out, sources)
-    if (FsPath(out) / "assets" / "polku.js").is_file():  # build's, which would pass that check
+    if (FsPath(out) / "assets" / "polku.js").is_file():
         raise OutputFolderError(f"'{out}' holds a built site: polku diff never replaces it; write the review elsewhere, such as --out review")
+
+
+def write(result: Review, out: str, sources: tuple[str, ...]) -> list[str]:
+    """Check the output folder, then replace it with the review."""
+    check_out(out, sources)
     files = render_review(result)
     files[MARKER] = MARKER_TEXT
     write_atomically(lambda staging: write_files(files, staging), FsPath(out))

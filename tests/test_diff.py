@@ -339,6 +339,7 @@ def test_the_output_folder_follows_the_rules_of_build(runner, repo):
     for out in (".", "", "paths", "muistiinpanot"):
         result = diff(runner, "--out", out)
         assert result.exit_code == 2, (out, result.output)
+        assert result.stdout == "" and result.stderr.count("\n") == 1, "one line, before anything else is done"
     assert (repo / "muistiinpanot" / "tarkea.txt").read_text(encoding="utf-8") == "älä hävitä"
     assert len(list((repo / "paths").iterdir())) == len(BASE)
 
