@@ -16,7 +16,9 @@ the same run, one page open at a time, in turns:
 
 Prints the median and the slowest of `runs` edits of each kind and way, the
 ratio in place / reload, and whether the page kept its scroll position and
-walk. The aim (issue 19): at most 100 ms in place. The file watcher's own
+walk. The first edit after opening a page is timed apart: the browser has
+not yet compiled the update's code then, as it has for every later save of
+an editing session. The aim (issue 19): at most 100 ms in place. The file watcher's own
 wait for a quiet moment (15 ms) is included, as an editor would feel it.
 """
 
@@ -76,9 +78,9 @@ def bench(browser, count: int, runs: int) -> None:
                 page.click(".walk-next")
                 page.evaluate("window.scrollTo(0, 700)")
                 before = page.evaluate(STATE)
-                for kind in ("step text", "title"):
+                for kind in ("first", "step text", "title"):
                     text = target.read_text(encoding="utf-8")
-                    marker = f"{'Otsikko' if kind == 'title' else 'muokkaus'}{run}{way[0]}"
+                    marker = f"{'Otsikko' if kind == 'title' else 'muokkaus'}{run}{way[0]}{kind[0]}"
                     if kind == "title":
                         text = re.sub(r"^title: .*$", f"title: {marker}", text, count=1, flags=re.MULTILINE)
                         check = f"() => document.querySelector('h1') && document.querySelector('h1').textContent.includes('{marker}')"
@@ -90,8 +92,11 @@ def bench(browser, count: int, runs: int) -> None:
                     start = time.perf_counter()
                     target.write_text(text, encoding="utf-8")
                     page.wait_for_function(check, timeout=20000, polling="raf")
-                    results[(kind, way)].append((time.perf_counter() - start) * 1000)
+                    results.setdefault((kind, way), []).append((time.perf_counter() - start) * 1000)
                     page.wait_for_load_state("load")
+                    if kind == "first":  # not counted below: the page's first update after opening
+                        _quiet(lines, title=False)
+                        continue
                     edits += way == "in place"
                     kept[way] += page.evaluate(STATE) == before
                     _quiet(lines, title=kind == "title")
@@ -103,6 +108,9 @@ def bench(browser, count: int, runs: int) -> None:
             print(f"{count} paths, edit of the {kind}: in place median {statistics.median(place):.0f} ms (slowest {max(place):.0f}), "
                   f"reload median {statistics.median(whole):.0f} ms (slowest {max(whole):.0f}); "
                   f"in place / reload {statistics.median(place) / statistics.median(whole):.2f} ({len(place)} edits each)")
+        place, whole = results[("first", "in place")], results[("first", "reload")]
+        print(f"{count} paths, first edit after opening the page (a step's text; not in the figures above): "
+              f"in place median {statistics.median(place):.0f} ms, reload median {statistics.median(whole):.0f} ms")
         print(f"{count} paths: scroll position and walk kept after {kept['in place']}/{edits} updates in place, {kept['reload']}/{edits} reloads")
     finally:
         if server is not None:
@@ -113,15 +121,15 @@ def bench(browser, count: int, runs: int) -> None:
 
 def _quiet(lines: queue.Queue, title: bool) -> None:
     """Until serve is done with the edit (a title edit renders the site pages too)."""
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 20
     wanted = "Rebuilt the site pages" if title else "Rebuilt "
     while time.monotonic() < deadline:
         try:
-            if wanted in lines.get(timeout=0.5):
+            if wanted in lines.get(timeout=max(0.05, deadline - time.monotonic())):
                 break
         except queue.Empty:
             break
-    time.sleep(0.1)
+    time.sleep(0.2)  # as between an editor's saves: nothing of this edit is still running
 
 
 def main() -> None:
