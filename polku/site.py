@@ -2,7 +2,7 @@
 
 build() reads and checks everything first; only then is anything written,
 into a fresh folder beside the output, which replaces the output in one
-rename when every page has been written. A failed build leaves the previous
+atomic exchange when every page has been written (polku/swap.py). A failed build leaves the previous
 site exactly as it was.
 """
 
@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import tempfile
+import sys
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from functools import lru_cache
@@ -27,6 +26,7 @@ from .layout import layout
 from .measure import hyphenate
 from .load import load_site
 from .outdir import MARKER, MARKER_TEXT, check_output_dir
+from .swap import write_atomically
 from .workers import run as workers_run
 from .model import LANGUAGES, Path, Site
 from . import marks as role_marks
@@ -410,26 +410,6 @@ def write_files(files: dict[str, bytes], root: FsPath) -> None:
         target.write_bytes(files[relative])
 
 
-def write_atomically(fill, out: FsPath) -> None:
-    """Let fill(staging) write the site into a fresh folder beside out, then swap it in."""
-    out = out.absolute()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = FsPath(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
-    try:
-        fill(staging)
-        os.chmod(staging, 0o755)
-        if out.exists():
-            old = FsPath(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
-            os.rename(out, old / out.name)
-            os.rename(staging, out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
 def _render_and_write(job: tuple[PathJob, FsPath, FsPath]) -> list[str]:
     """In a worker: one path's files, written straight into the staging folder
     (only their names travel back)."""
@@ -462,5 +442,8 @@ def build(paths: FsPath, templates: FsPath, out: FsPath, shown: str | None = Non
             prints = [(f"{e.prefix}{p.id}/print.html", f"{e.prefix}{p.id}/{p.id}.pdf") for e in editions(site) for p in e.paths]
             names.extend(write_pdfs(staging, prints))
 
-    write_atomically(fill, out)
+    def waiting() -> None:
+        print(f"polku: another build is writing {out}/; waiting for it to finish", file=sys.stderr, flush=True)
+
+    write_atomically(fill, out, waiting)
     return site, warnings, sorted(names)
