@@ -30,9 +30,10 @@ from urllib.parse import unquote
 from . import marks, yamlread
 from .errors import ContentError, Diagnostic, cut, did_you_mean, one_line, quote
 from .workers import run as workers_run
-from .model import Accessibility, LANGUAGES, Link, Mark, Path, Phase, Pilot, Role, Site, Step
+from .model import Accessibility, LANGUAGES, RESERVED_IDS, Link, Mark, Path, Phase, Pilot, Role, Site, Step
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# Used with fullmatch: '$' would also match before a final newline ("one\n").
+ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f-\xa0\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
@@ -52,8 +53,27 @@ def _validator(definition: str | None) -> "jsonschema.Draft202012Validator":
     problem (it takes a tenth of a second to import)."""
     import jsonschema
 
-    target = _schema_of(schema(), definition)
+    target = _schema_of(_python_schema(), definition)
     return jsonschema.Draft202012Validator(target, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def _python_pattern(pattern: str) -> str:
+    """A schema pattern as JSON Schema means it (ECMA-262, where '$' is the end
+    of the text) in Python's re, where '$' also matches before a final newline:
+    "one\n" is not an id. (fastjsonschema does the same to its copy.)"""
+    return pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
+
+
+@cache
+def _python_schema() -> dict:
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: _python_pattern(v) if k == "pattern" and isinstance(v, str) else walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(schema())
 
 
 def _schema_of(full: dict, definition: str | None) -> dict:
@@ -142,9 +162,14 @@ def _classify(folder: FsPath, shown_folder: str, problems: list[Diagnostic]) -> 
                     Diagnostic(shown, 1, 1, "files starting with '_' are reserved: only _site.yaml and _roles.yaml (and _roles.<lang>.yaml) are read; rename or remove this file")
                 )
             continue
-        if not ID_RE.match(base):
+        if not ID_RE.fullmatch(base):
             problems.append(
                 Diagnostic(shown, 1, 1, f"the file name '{name}' is not a valid path id: use only lowercase letters a-z, digits and '-' (e.g. '{_suggest_id(base)}.yaml')")
+            )
+            continue
+        if base in RESERVED_IDS:
+            problems.append(
+                Diagnostic(shown, 1, 1, f"'{base}' cannot be a path id: the site has its own '{base}/' folder; rename the file (e.g. '{base}-polku{name[len(base):]}')")
             )
             continue
         files.append(_File(entry, shown, "path", id=base, language=lang or None))
@@ -324,7 +349,7 @@ def _type_message(expected: str, value: Any) -> str:
 
 
 def _pattern_message(pattern: str, value: str) -> str:
-    if pattern == schema()["$defs"]["id"]["pattern"]:
+    if pattern in (schema()["$defs"]["id"]["pattern"], _python_pattern(schema()["$defs"]["id"]["pattern"])):
         return f"{quote(value)} is not a valid id: use only lowercase letters a-z, digits and '-' (e.g. {quote(_suggest_id(value))})"
     if "\\n" in pattern:
         return "must fit on one line; use a text field such as 'text:' for longer text"

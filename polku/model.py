@@ -7,6 +7,12 @@ from functools import cached_property
 
 LANGUAGES = ("fi", "sv", "en")
 
+# The folders the site writes beside the path folders (site.py: render_common),
+# and the translations' folders: a path id may be none of them, or its pages
+# would overwrite the site's. tests/test_load.py checks this against a build.
+SITE_FOLDERS = ("roles", "pilots", "accessibility", "assets")
+RESERVED_IDS = frozenset(SITE_FOLDERS + LANGUAGES)
+
 
 @dataclass(frozen=True)
 class Mark:
