@@ -3,13 +3,21 @@
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from polku.cli import main
+from polku.errors import ContentError
+from polku.load import load_site
+from polku.new import new_path
 from polku.model import LANGUAGES, RESERVED_IDS, SITE_FOLDERS
 
 from .conftest import PATHS, ROOT, TEMPLATES, write_paths
@@ -97,3 +105,37 @@ def test_python_m_polku_works_like_polku(tmp_path):
     refused = run("-m", "polku", "build", "--paths", str(PATHS), "--templates", str(TEMPLATES), "--out", ".")
     assert refused.returncode == 2 and "working folder" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+# ---------------------------------------------------------------- property tests (hypothesis)
+
+_VALID = re.compile(r"[a-z0-9][a-z0-9-]*")
+_ids = st.text(alphabet="ab9-\n\r \tZ\u2028", max_size=6) | st.sampled_from(sorted(RESERVED_IDS)).flatmap(
+    lambda r: st.sampled_from([r, r + "\n", "\n" + r, r + "-x"]))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_ids)
+def test_a_step_id_is_accepted_exactly_when_it_is_one(step_id):
+    with tempfile.TemporaryDirectory() as folder:
+        text = f"title: P\nsteps:\n  - title: S\n    id: {json.dumps(step_id)}\n"
+        (Path(folder) / "p.yaml").write_text(text, encoding="utf-8")
+        try:
+            site, _ = load_site(Path(folder))
+            accepted = site.paths[0].steps[0].id == step_id
+        except ContentError:
+            accepted = False
+        assert accepted == bool(_VALID.fullmatch(step_id)), repr(step_id)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_ids)
+def test_new_writes_a_file_exactly_for_a_usable_path_id(path_id):
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            new_path(Path(folder), path_id)
+            written = True
+        except ValueError:
+            written = False
+        assert written == bool(_VALID.fullmatch(path_id) and path_id not in RESERVED_IDS), repr(path_id)
+        assert sorted(p.name for p in Path(folder).iterdir()) == (sorted([f"{path_id}.yaml", "polku.schema.json"]) if written else [])

@@ -9,7 +9,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -82,16 +81,19 @@ def test_leftovers_of_killed_builds_are_cleaned_and_a_lost_site_put_back(tmp_pat
 def test_a_second_build_waits_for_the_first(tmp_path):
     out = tmp_path / "site"
     build(PATHS, TEMPLATES, out)
-    released = threading.Event()
+    before = (out / "index.html").stat().st_ino
     with swap.locked(out.absolute()):
         run = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "build", "--paths", str(PATHS), "--templates", str(TEMPLATES),
                                 "--out", str(out)], stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        time.sleep(4)
+        told = run.stderr.readline()  # blocks until the build reaches the lock and says it waits
+        assert "another build is writing" in told, told
+        time.sleep(1)
         assert run.poll() is None, "the second build did not wait for the lock"
-        released.set()
+        assert (out / "index.html").stat().st_ino == before, "the site was replaced while another build held the lock"
     stdout, stderr = run.communicate(timeout=120)
     assert run.returncode == 0, stderr
-    assert "another build is writing" in stderr
+    assert "Built 2 path(s)" in stdout
+    assert (out / "index.html").stat().st_ino != before
     assert (out / MARKER).is_file()
     assert not (tmp_path / ".site.lock").exists()
 
