@@ -20,7 +20,7 @@ from pathlib import Path as FsPath
 import jinja2
 from babel import dates as babel_dates
 
-from . import markup
+from . import markup, search
 from .i18n import catalogue, strings, translator
 from .layout import layout
 from .measure import hyphenate
@@ -211,7 +211,7 @@ def common_digest(site: Site) -> tuple:
         (p.id, p.language, p.original, p.title, p.subtitle, p.summary, p.organisation, tuple(p.roles.values()),
          tuple((s.id, s.number, s.title, s.roles, s.pilot) for s in p.steps))
         for p in site.paths
-    ))
+    ), search.inputs(site))
 
 
 def path_jobs(site: Site, pdf: bool = False) -> list[PathJob]:
@@ -295,9 +295,10 @@ def render_common(site: Site, env: jinja2.Environment) -> dict[str, bytes]:
         common = {"site": site, "t": t, "T": strings(edition.language), "edition": edition, "editions": all_editions, "build_date": _source_date()}
         index_versions = [(e.language, root + e.prefix + "index.html") for e in all_editions]
         files[f"{edition.prefix}index.html"] = env.get_template("index.html").render(
-            **common, lang=edition.language, up=root, versions=index_versions,
+            **common, lang=edition.language, up=root, versions=index_versions, search_algorithm=search.STEMMERS[edition.language],
             page_title=site.title if not edition.prefix else f"{t('all_paths')} – {site.title}",
         ).encode("utf-8")
+        files[f"{edition.prefix}search-index.js"] = search.search_script(site, edition.paths, edition.language, role_anchor)
 
         def section(name: str, template: str, title: str, **extra) -> None:
             files[f"{edition.prefix}{name}/index.html"] = env.get_template(template).render(

@@ -117,12 +117,13 @@ def test_diagram_text_stays_inside_its_card_in_chromium(browser, which, request)
         assert overflow["out"] == [], overflow["out"]
 
 
-def test_filter_on_index_finds_by_word(browser, bundled_site):
+def test_search_on_index_finds_a_path_by_a_word_of_its_subtitle(browser, bundled_site):
     page, problems = _open(browser, (bundled_site / "index.html").as_uri())
-    page.fill("#filter", "kuntouttava")
-    visible = page.eval_on_selector_all(".path-card", "els => els.filter(e => !e.hidden).map(e => e.querySelector('a').textContent)")
+    page.fill("#search", "kuntouttava")
+    page.wait_for_selector(".search-hit")
+    paths = page.eval_on_selector_all(".search-hit-path .search-hit-title", "els => els.map(e => e.textContent)")
     page.close()
-    assert visible == ["Suvin polku"] and problems == []
+    assert paths == ["Suvin polku"] and problems == []
 
 
 def test_screenshots_at_three_widths(browser, bundled_site, tmp_path_factory):

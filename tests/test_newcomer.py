@@ -49,3 +49,42 @@ def test_without_npm_the_skip_names_the_package(tmp_path, monkeypatch):
     shutil.copy(ROOT / "tests" / "js" / "package-lock.json", tmp_path / "package-lock.json")
     monkeypatch.setenv("PATH", str(tmp_path))  # no npm anywhere
     assert js_tools(tmp_path) == "no npm to install axe-core and the Nu Html Checker into tests/js (apt-get install npm)"
+
+
+def test_counts_take_the_plural_form_babel_gives_the_language():
+    from polku.i18n import translator
+
+    assert translator("fi")("diagram_desc", title="P", count=1).startswith("P: 1 vaihe. Vaihe on")
+    assert translator("fi")("diagram_desc", title="P", count=2).startswith("P: 2 vaihetta. Vaiheet on")
+    assert translator("en")("diagram_desc", title="P", count=1).startswith("P: 1 step. The step is")
+    assert translator("en")("diagram_desc", title="P", count=21).startswith("P: 21 steps.")
+    assert translator("sv")("diagram_desc", title="P", count=1).startswith("P: 1 steg. Steget")
+    assert translator("sv")("diagram_desc", title="P", count=2).startswith("P: 2 steg. Stegen")
+
+
+def test_every_plural_string_has_exactly_the_forms_of_the_languages_rule():
+    from babel import Locale
+
+    from polku.i18n import catalogue
+
+    for language in ("fi", "sv", "en"):
+        forms: dict[str, set[str]] = {}
+        for key in catalogue(language):
+            if "." in key:
+                name, category = key.split(".", 1)
+                forms.setdefault(name, set()).add(category)
+        assert forms, "the catalogues have plural strings"
+        rule = Locale.parse(language).plural_form
+        for name, categories in forms.items():
+            assert categories == set(rule.tags) | {"other"}, (language, name)
+
+
+def test_a_one_step_path_says_1_step_in_its_picture(tmp_path):
+    from polku.site import build
+
+    from .conftest import write_paths
+
+    paths = write_paths(tmp_path / "paths", {"p.yaml": "title: Yksi\nsteps:\n  - title: Ainoa\n", "q.yaml": "title: Kaksi\nsteps:\n  - title: A\n  - title: B\n"})
+    build(paths, ROOT / "templates", tmp_path / "site")
+    assert "Yksi: 1 vaihe. Vaihe on kuvattu" in (tmp_path / "site" / "p" / "p.svg").read_text(encoding="utf-8")
+    assert "Kaksi: 2 vaihetta. Vaiheet on kuvattu" in (tmp_path / "site" / "q" / "q.svg").read_text(encoding="utf-8")

@@ -1,4 +1,8 @@
-"""Interface strings: one JSON catalogue per language (fi, sv, en)."""
+"""Interface strings: one JSON catalogue per language (fi, sv, en).
+
+A string that counts something has a key per plural category of Babel's
+(CLDR) plural rules for the language, "key.one" and "key.other":
+t("diagram_desc", count=1) picks "1 vaihe", count=2 "2 vaihetta"."""
 
 from __future__ import annotations
 
@@ -20,12 +24,29 @@ def strings(language: str) -> SimpleNamespace:
     return SimpleNamespace(**catalogue(language))
 
 
+@cache
+def _plural_rule(language: str):
+    from babel import Locale
+
+    return Locale.parse(language).plural_form
+
+
+def plural_category(language: str, count: int) -> str:
+    """Babel's (CLDR's) plural category of count in language: "one", "other"..."""
+    return _plural_rule(language)(count)
+
+
 def translator(language: str):
-    """t(key, **values): the string for key in language, formatted."""
+    """t(key, **values): the string for key in language, formatted; for a
+    plural key, the form that values["count"] calls for."""
     strings = catalogue(language)
 
     def t(key: str, **values: object) -> str:
-        text = strings[key]
+        text = strings.get(key)
+        if text is None and "count" in values:
+            text = strings[f"{key}.{plural_category(language, values['count'])}"]
+        elif text is None:
+            raise KeyError(key)
         return text.format(**values) if values else text
 
     return t

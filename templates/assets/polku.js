@@ -21,29 +21,6 @@
     return template.replace(/\{(\w+)\}/g, function (m, key) { return Object.prototype.hasOwnProperty.call(values, key) ? values[key] : m; });
   }
 
-  // ------------------------------------------------------------ index filter
-  (function filter() {
-    var box = $(".filter");
-    if (!box) return;
-    var input = $("input", box);
-    var none = $(".filter-none", box);
-    var cards = $$(".path-card");
-    box.hidden = false;
-    input.addEventListener("input", show, bound);
-    if (input.value) show();  // typed before serve updated the page
-    function show() {
-      var wanted = words(input.value.toLowerCase());
-      var shown = 0;
-      cards.forEach(function (card) {
-        var text = card.getAttribute("data-search");
-        var match = wanted.every(function (w) { return text.indexOf(w) !== -1; });
-        card.hidden = !match;
-        if (match) shown += 1;
-      });
-      none.hidden = shown !== 0;
-    }
-  })();
-
   // ------------------------------------------------------------ the path graph
   // Read from the step sections the build wrote: data-next (forward), data-loops
   // (back to an earlier step), data-optional.

@@ -1,0 +1,204 @@
+"""The index page's search data: every path, step, pilot, note and role of an
+edition as stemmed words, in a script file the page loads when the search box
+is first used (a script, not a fetch, so that it works from file://).
+
+Words are stemmed with Snowball (the `snowballstemmer` package) so that an
+inflected form finds the base form and the other way round; the page stems
+what is typed with the same Snowball algorithms (templates/assets/snowball.js).
+
+The data, `window.polkuSearch = {...}`:
+
+- `paths`: [id, title] of each path of the edition.
+- `docs`: one row per thing found: [kind, title, path, anchor, number, pilot]:
+  kind 0 a path, 1 a step, 2 a role; path the path's place in `paths` (-1 for a
+  shared role); anchor the step's id or the role's anchor; number the step's
+  number; pilot 1 for a step that is a pilot. The page makes the links:
+  `<id>/index.html#step-<step id>`, `roles/index.html#<role anchor>`.
+- `terms`: stem -> postings, a string of (doc id delta in base 36, one field
+  letter) pairs: the letter says in which fields of the doc the stem occurs
+  (FIELDS: a bit each, 'A' + mask). Stems sorted, doc ids ascending.
+- `common`: stems in more than half of the docs (and, och, the): not indexed,
+  and the page leaves them out of a query instead of finding nothing.
+- `plural`: the language's plural rule from Babel, as JavaScript, for "1 hit / 2 hits".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+from babel import Locale
+from babel.plural import to_javascript
+
+from .model import Path, Site
+
+STEMMERS = {"fi": "finnish", "sv": "swedish", "en": "english"}
+# Fields, a bit each, with the weight a hit in it gets on the page (search.js has the same order).
+FIELDS = ("title", "name", "pilot", "note", "text")
+TITLE, NAME, PILOT, NOTE, TEXT = (1 << i for i in range(len(FIELDS)))
+WORD = re.compile(r"[^\W_]+")
+LINK_TARGET = re.compile(r"\]\([^)]*\)|<?https?://\S+|mailto:\S+|tel:\S+")
+COMMON_SHARE = 0.5
+COMMON_MIN_DOCS = 40  # a small site keeps every word
+
+
+def tokens(text: str) -> list[str]:
+    """The words of a text, lower-cased, as the page splits them (letters and digits)."""
+    if "](" in text or ":" in text:
+        text = LINK_TARGET.sub("] ", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return WORD.findall(text.lower())
+
+
+@lru_cache(maxsize=4)
+def _stemmer(language: str):
+    return snowballstemmer.stemmer(STEMMERS[language])
+
+
+_stems: dict[str, dict[str, str]] = {language: {} for language in STEMMERS}
+
+
+def stem(word: str, language: str) -> str:
+    """A word's Snowball stem; words with digits are kept as they are (as the page does)."""
+    known = _stems[language].get(word)
+    if known is None:
+        known = word if any(c.isnumeric() for c in word) else _stemmer(language).stemWord(word)
+        if len(_stems[language]) < 500_000:
+            _stems[language][word] = known
+    return known
+
+
+def inputs(site: Site) -> tuple:
+    """Everything the search data reads beyond what the index, role and pilot
+    pages show (common_digest has the rest): `serve` writes it again when this changes."""
+    return tuple((p.id, p.language, p.persona_name, p.persona_text, tuple((r.id, r.text) for r in p.roles.values()),
+                  tuple((s.text, s.note, s.duration, s.phase, s.when) for s in p.steps)) for p in site.paths)
+
+
+def _doc_terms(fields: list[tuple[int, str]], language: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    known = _stems[language]
+    for bit, text in fields:
+        if not text:
+            continue
+        for word in tokens(text):
+            key = known.get(word)
+            if key is None:
+                key = stem(word, language)
+            out[key] = out.get(key, 0) | bit
+    return out
+
+
+# A doc before it is numbered: (kind, title, anchor, step number, pilot 0/1), and its stems.
+KIND = {"path": 0, "step": 1, "role": 2}
+
+
+def _path_docs(path: Path, role_anchor) -> list[tuple[tuple, dict[str, int]]]:
+    """The docs of one path: the path itself, each step, and its own roles."""
+    language = path.language
+    docs = [((KIND["path"], path.title, "", 0, 0),
+             _doc_terms([(TITLE, path.title), (NAME, path.subtitle), (TEXT, path.summary), (TEXT, path.organisation),
+                         (TEXT, path.persona_name), (TEXT, path.persona_text)], language))]
+    for step in path.steps:
+        fields = [(TITLE, step.title), (NAME, path.phase_title(step.phase)), (TEXT, step.text), (TEXT, step.duration), (NOTE, step.note)]
+        fields += [(TEXT, when) for when in step.when if when]
+        fields += [(NAME, path.roles[rid].name) for rid in step.roles]
+        if step.pilot:
+            fields.append((PILOT, step.pilot.text))
+        docs.append(((KIND["step"], step.title, step.id, step.number, int(bool(step.pilot))), _doc_terms(fields, language)))
+    for role in path.roles.values():
+        if not role.shared:
+            docs.append(((KIND["role"], role.name, role_anchor(path, role.id), 0, 0), _doc_terms([(TITLE, role.name), (TEXT, role.text)], language)))
+    return docs
+
+
+_cache: dict[tuple[str, str], tuple[Path, list]] = {}
+
+
+def _cached_path_docs(path: Path, role_anchor) -> list:
+    """serve's loader gives an unchanged file the same Path object: its docs are reused."""
+    key = (path.id, path.language)
+    hit = _cache.get(key)
+    if hit is not None and hit[0] is path:
+        return hit[1]
+    docs = _path_docs(path, role_anchor)
+    _cache[key] = (path, docs)
+    return docs
+
+
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_SMALL = [a + b for a in ("",) + tuple(_DIGITS[1:]) for b in _DIGITS]  # 0 .. 36*36-1 in base 36
+
+
+def _base36(n: int) -> str:
+    if n < len(_SMALL):
+        return _SMALL[n]
+    out = ""
+    while n:
+        n, r = divmod(n, 36)
+        out = _DIGITS[r] + out
+    return out
+
+
+def search_data(site: Site, paths: tuple[Path, ...], language: str, role_anchor) -> dict:
+    """The search data of one edition (its paths, in one language).
+
+    `paths` lists [id, title] per path; a doc is [kind (0 path, 1 step, 2 role),
+    title, path number (-1: a shared role), anchor (step id or role anchor),
+    step number, pilot 0/1]; the page makes the links from these."""
+    rows: list[list] = []
+    postings: dict[str, list] = {}
+
+    def add(row: list, terms: dict[str, int]) -> None:
+        number = len(rows)
+        rows.append(row)
+        for term, mask in terms.items():
+            found = postings.get(term)
+            if found is None:
+                postings[term] = [number, mask]
+            else:
+                found.append(number)
+                found.append(mask)
+
+    for role in site.shared_roles.get(language, {}).values():
+        add([KIND["role"], role.name, -1, f"role-{role.id}", 0, 0], _doc_terms([(TITLE, role.name), (TEXT, role.text)], language))
+    for index, path in enumerate(paths):
+        for (kind, title, anchor, number, pilot), terms in _cached_path_docs(path, role_anchor):
+            add([kind, title, index, anchor, number, pilot], terms)
+    limit = max(COMMON_MIN_DOCS, int(len(rows) * COMMON_SHARE))
+    common = sorted(term for term, found in postings.items() if len(found) // 2 > limit)
+    encoded = {}
+    small, letters = _SMALL, [chr(65 + mask) for mask in range(1 << len(FIELDS))]
+    for term in sorted(postings):
+        found = postings[term]
+        if len(found) // 2 > limit:
+            continue
+        previous, parts = 0, []
+        for i in range(0, len(found), 2):
+            delta = found[i] - previous
+            parts.append((small[delta] if delta < 1296 else _base36(delta)) + letters[found[i + 1]])
+            previous = found[i]
+        encoded[term] = "".join(parts)
+    return {"paths": [[path.id, path.title] for path in paths], "docs": rows, "terms": encoded, "common": common}
+
+
+def search_script(site: Site, paths: tuple[Path, ...], language: str, role_anchor) -> bytes:
+    """The edition's search data as a script that sets window.polkuSearch."""
+    data = search_data(site, paths, language, role_anchor)
+    data["count"] = count_forms(language)
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    body = body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("</", "<\\/")
+    plural = to_javascript(Locale.parse(language).plural_form)
+    return (f"// polku search data ({language}): written by the build, see polku/search.py\n"
+            f"window.polkuSearch={body};\nwindow.polkuSearch.plural={plural};\n").encode("utf-8")
+
+
+def count_forms(language: str) -> dict[str, str]:
+    """The hit count's plural forms ("{count} osuma", "{count} osumaa"), by category."""
+    from .i18n import catalogue
+
+    return {key.split(".", 1)[1]: text for key, text in catalogue(language).items() if key.startswith("search_count.")}
