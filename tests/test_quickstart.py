@@ -66,6 +66,8 @@ def _fresh_clone(folder: Path) -> Path:
     over it, so that what is tried is what is being worked on."""
     clone = folder / "polku"
     subprocess.run(["git", "clone", "-q", "--no-hardlinks", str(ROOT), str(clone)], check=True, capture_output=True)
+    head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
+    subprocess.run(["git", "-C", str(clone), "checkout", "-q", head], check=True, capture_output=True)  # this checkout's commit, detached or not
     status = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "-z", "--untracked-files=all"],
                             check=True, capture_output=True, text=True).stdout
     entries = status.split("\0")

@@ -303,7 +303,7 @@ def test_axe_finds_nothing_on_the_index_page_with_hits_shown(browser, service_si
     page.wait_for_selector(".search-hit-pilot")
     assert _axe(page) == [], "hits shown, one a pilot"
     page.fill("#search", "xyzzy")
-    page.wait_for_function("document.querySelector('#search-results').dataset.query === 'xyzzy'")
+    page.wait_for_function("() => document.querySelector('#search-results').dataset.query === 'xyzzy'")
     assert _axe(page) == [], "nothing found"
     context.close()
 
@@ -323,7 +323,7 @@ def test_an_update_in_place_by_serve_keeps_the_query_and_reads_the_data_again(br
         window.polkuSearch.docs.forEach(d => { d[1] = 'vanha'; });  // stale data must not be used again
         document.dispatchEvent(new CustomEvent('polku:afterupdate', {detail}));
     }""")
-    page.wait_for_function("document.querySelector('#search-results').dataset.query === 'tulohaastattelu'")
+    page.wait_for_function("() => document.querySelector('#search-results').dataset.query === 'tulohaastattelu'")
     assert page.input_value("#search") == "tulohaastattelu"
     assert page.eval_on_selector_all(".search-hit-title", "els => els.map(e => e.textContent)") == ["Tulohaastattelu", "Alkukartoitus"]
     assert [h["title"] for h in _search(page, "omaohjaajan")][:1] == ["Omaohjaaja"]
