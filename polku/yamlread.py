@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import accumulate
+from operator import sub
 from typing import Any
 
 import yaml
@@ -29,6 +31,14 @@ Pointer = tuple[str | int, ...]
 
 # C0 and C1 controls other than tab and line breaks, which a quoted "\x01" can make.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# What no web page or SVG may hold (XML 1.0 and HTML refuse them): lone
+# surrogates, which a quoted "\ud83d" makes, and the non-characters U+FDD0 to
+# U+FDEF and the last two of every plane ("\uFFFF").
+_UNWRITABLE = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(1, 17))
+    + "]"
+)
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -70,8 +80,23 @@ class _Loader(yaml.SafeLoader):
     yaml_implicit_resolvers: dict = {}
     _depth = 0
 
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.tags: list[tuple[yaml.Mark, str]] = []  # explicit tags, each told once
+
+    def fetch_flow_collection_start(self, TokenClass):  # noqa: ANN001, N803 - PyYAML's signature
+        # Refuse deep '[[[[' in the scanner, before PyYAML's simple-key
+        # bookkeeping grows with every level (a 100 kB file took a minute).
+        if self.flow_level >= MAX_DEPTH:
+            raise _Refused(self.get_mark(), f"the file is nested more than {MAX_DEPTH} levels deep; check the '[' and '{{' signs")
+        super().fetch_flow_collection_start(TokenClass)
+
     def compose_node(self, parent, index):  # noqa: ANN001 - PyYAML's signature
         event = self.peek_event()
+        if getattr(event, "tag", None) is not None:
+            # '!!str', '!x' and the lone '!' alike: the schema reads every
+            # value as the text written, so a tag never means anything here.
+            self.tags.append((event.start_mark, event.tag))
         if isinstance(event, AliasEvent):
             raise _Refused(
                 event.start_mark,
@@ -123,16 +148,31 @@ def read(text: str, filename: str, boolean_keys: frozenset[str] = frozenset()) -
         return None, [_translate(filename, error)]
     except RecursionError:
         return None, [Diagnostic(filename, 1, 1, "the file is nested too deeply; check the indentation")]
+    except (ValueError, OverflowError):  # chr() of an escape such as "\UFFFFFFFF"
+        line, col = (loader.line + 1, loader.column + 1) if loader is not None else (1, 1)
+        return None, [Diagnostic(filename, line, col, "a '\\' escape in double quotes names a character that does not exist; delete it, or use single quotes")]
+    except Exception as error:  # noqa: BLE001 - whatever else the parser trips on is still a line, never a traceback
+        line, col = (loader.line + 1, loader.column + 1) if loader is not None else (1, 1)
+        return None, [Diagnostic(filename, line, col, f"the YAML cannot be read here ({type(error).__name__})")]
     finally:
         if loader is not None:
             loader.dispose()
-    return _document(node, filename, boolean_keys)
+    doc, problems = _document(node, filename, boolean_keys)
+    for mark, tag in loader.tags:
+        problems.append(_at(filename, mark, f"YAML tags such as {quote(_short_tag(tag))} are not allowed; remove the tag"))
+    return doc, problems
 
 
 # Where libyaml and PyYAML read the same text differently: tabs, byte-order
-# marks, explicit keys ("? key"), a '?' inside [...] or {...}, and a comment
-# straight after a block scalar's '|' or '>' ("|#"). Found by tests/test_fuzz.py.
-_LIBYAML_DIFFERS = re.compile(r"[\t\ufeff]|^[ -]*\?(?:\s|$)|[\[{][^\]}\n]*\?|[|>][-+0-9]*#", re.MULTILINE)
+# marks, explicit keys ("? key"), a '?' inside [...] or {...}, a comment
+# straight after a block scalar's '|' or '>' ("|#"), and directives ('%YAML
+# 1.1#x' is fine to libyaml only). The '?' after '[' is looked for with no
+# bracket at all in between (the same files): with any other bracket allowed,
+# each '[' of '[[[[...' was searched to the end of the line, in quadratic
+# time (100 kB took minutes). Found by tests/test_fuzz.py and
+# tests/test_yaml_readers.py. Empty values inside [...] or {...} ('{a: }')
+# are placed differently, and are sent on below.
+_LIBYAML_DIFFERS = re.compile(r"[\t\ufeff]|^[ -]*\?(?:\s|$)|[\[{][^\[{\]}\n]*\?|[|>][-+0-9]*#|^%", re.MULTILINE)
 
 
 def _fast_read(text: str, boolean_keys: frozenset[str]) -> Document | None:
@@ -143,7 +183,11 @@ def _fast_read(text: str, boolean_keys: frozenset[str]) -> Document | None:
     no tags, anchors, duplicate keys, odd keys, control characters or deep
     nesting: the Python parser then reads it again and says what is wrong.
     tests/test_fuzz.py checks that both readers agree on every file this accepts."""
-    if not yaml.__with_libyaml__ or _LIBYAML_DIFFERS.search(text) or _CONTROL.search(text):
+    if not yaml.__with_libyaml__ or _LIBYAML_DIFFERS.search(text) or _CONTROL.search(text) or _UNWRITABLE.search(text):
+        return None
+    if _flow_depth(text) > MAX_DEPTH or _DEEP_BLOCK.search(text):
+        # libyaml takes quadratic time on '[[[[...' and '- - - -...';
+        # the Python parser refuses them at once.
         return None
     events: list = []
     try:
@@ -159,17 +203,23 @@ def _fast_read(text: str, boolean_keys: frozenset[str]) -> Document | None:
     where, key_where = doc.where, doc.key_where
     # Each open mapping or list: [container, its pointer, the key waiting for its value].
     stack: list[list] = []
+    flow = 0  # how many [...] or {...} are open
     for event in events[2:-2]:
         kind = type(event)
         if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            stack.pop()
+            flow -= stack.pop()[3]
             continue
         if kind not in _NODE_EVENTS or event.anchor is not None or event.tag is not None:
             return None
         mark = event.start_mark
+        if kind is yaml.ScalarEvent:
+            if event.style == '"' and (_CONTROL.search(event.value) or _UNWRITABLE.search(event.value)):
+                return None  # an escape made a character the Python parser describes
+            if not event.value and not event.style and (flow or not stack):
+                return None  # '{a: }', or nothing but '---': the two parsers place the empty value differently
         if stack and stack[-1][2] is None and isinstance(stack[-1][0], dict):  # a key
             parent = stack[-1]
-            if kind is not yaml.ScalarEvent or event.value in parent[0] or (event.style == '"' and _CONTROL.search(event.value)):
+            if kind is not yaml.ScalarEvent or event.value in parent[0]:
                 return None
             parent[2] = event.value
             key_where[parent[1] + (event.value,)] = (mark.line + 1, mark.column + 1)
@@ -187,9 +237,6 @@ def _fast_read(text: str, boolean_keys: frozenset[str]) -> Document | None:
             pointer, key = (), None
         where[pointer] = (mark.line + 1, mark.column + 1)
         if kind is yaml.ScalarEvent:
-            # The text has no control characters, so only a "\x01"-style escape can make one.
-            if event.style == '"' and _CONTROL.search(event.value):
-                return None
             value = _plain_or_quoted(event.value, event.style, key in boolean_keys)
         else:
             if len(stack) >= MAX_DEPTH - 2:
@@ -202,8 +249,26 @@ def _fast_read(text: str, boolean_keys: frozenset[str]) -> Document | None:
         else:
             stack[-1][0].append(value)
         if kind is not yaml.ScalarEvent:
-            stack.append([value, pointer, None])
+            flow += bool(event.flow_style)
+            stack.append([value, pointer, None, bool(event.flow_style)])
     return doc
+
+
+# A line indented 2 * MAX_DEPTH deep, counting '- ', '? ' and ': ' as indentation:
+# the only way block collections nest that deep (it may also be a text's line).
+_DEEP_BLOCK = re.compile(r"^(?:[ \t]|[-?:](?=[ \t])){%d}" % (2 * MAX_DEPTH), re.MULTILINE)
+_FLOW_MARKS = re.compile(r"[\[\]{}]")
+_FLOW_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _flow_depth(text: str) -> int:
+    """At least the deepest nesting of [...] and {...} (quotes and comments
+    are not told apart, so it may say more), in linear time at C speed."""
+    marks = _FLOW_MARKS.findall(text)
+    if len(marks) <= MAX_DEPTH:
+        return len(marks)
+    depth = list(accumulate(map(_FLOW_STEP.__getitem__, marks), initial=0))
+    return max(map(sub, depth, accumulate(depth, min)))
 
 
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
@@ -221,18 +286,11 @@ def _document(node, filename: str, boolean_keys: frozenset[str]) -> tuple[Docume
 def _convert(node, pointer: Pointer, doc: Document, problems: list[Diagnostic], filename: str, boolean_keys: frozenset[str], key: str | None) -> Any:
     doc.where[pointer] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if node.tag not in (_STR, _MAP, _SEQ):
-        problems.append(
-            _at(filename, node.start_mark, f"YAML tags such as {quote(_short_tag(node.tag))} are not allowed; remove the tag")
-        )
-        # Carry on with the value as written, so that one tag gives one message.
+        # An explicit tag, told once by read(): carry on with the value as written.
         return node.value if isinstance(node, yaml.ScalarNode) else None
     if isinstance(node, yaml.ScalarNode):
-        bad = _CONTROL.search(node.value)
-        if bad:
-            problems.append(
-                _at(filename, node.start_mark, f"the text contains an invisible control character (U+{ord(bad.group()):04X}); delete it")
-            )
-            return _CONTROL.sub("", node.value)
+        if _bad_characters(node, filename, problems):
+            return _UNWRITABLE.sub("", _CONTROL.sub("", node.value))
         return _scalar(node, key in boolean_keys)
     if isinstance(node, yaml.SequenceNode):
         return [
@@ -245,6 +303,8 @@ def _convert(node, pointer: Pointer, doc: Document, problems: list[Diagnostic], 
             problems.append(_at(filename, key_node.start_mark, "a key must be a plain word followed by ':'"))
             continue
         name = key_node.value
+        if _bad_characters(key_node, filename, problems):
+            continue
         if name in result:
             first = doc.key_where[pointer + (name,)]
             problems.append(
@@ -259,6 +319,19 @@ def _convert(node, pointer: Pointer, doc: Document, problems: list[Diagnostic], 
         doc.key_where[pointer + (name,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         result[name] = _convert(value_node, pointer + (name,), doc, problems, filename, boolean_keys, key=name)
     return result
+
+
+def _bad_characters(node: yaml.ScalarNode, filename: str, problems: list[Diagnostic]) -> bool:
+    """Tell of a control character or a character no page can hold, if any."""
+    bad = _CONTROL.search(node.value)
+    if bad:
+        problems.append(_at(filename, node.start_mark, f"the text contains an invisible control character (U+{ord(bad.group()):04X}); delete it"))
+        return True
+    bad = _UNWRITABLE.search(node.value)
+    if bad:
+        problems.append(_at(filename, node.start_mark, f"the text contains U+{ord(bad.group()):04X}, which is not a character a page can show; delete it (in double quotes, a '\\u' escape makes it)"))
+        return True
+    return False
 
 
 def _scalar(node: yaml.ScalarNode, boolean: bool) -> Any:
@@ -323,6 +396,8 @@ def _translate(filename: str, error: yaml.MarkedYAMLError) -> Diagnostic:
     mark = error.problem_mark or error.context_mark
     if "quoted scalar" in (error.context or "") and error.context_mark is not None:
         mark = error.context_mark  # point at the opening quote, not the end of the file
+    if "simple key" in (error.context or "") and error.context_mark is not None:
+        mark = error.context_mark  # the line that lacks its ':', not where that was noticed
     for needle, message in _TRANSLATIONS:
         if needle in words:
             return _at(filename, mark, message)

@@ -79,7 +79,10 @@ def test_every_page_and_diagram_passes_the_nu_html_checker(bundled_site, feature
     messages = []
     for files, extra in ((html, []), (svg, ["--svg"])):
         run = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json", *extra, *files], capture_output=True, text=True)
-        messages += [f"{m.get('url', '').rsplit('/site/', 1)[-1]}:{m.get('lastLine')}: {m.get('message')}" for m in json.loads(run.stderr or '{"messages": []}')["messages"]]
+        found = [f"{m.get('url', '').rsplit('/site/', 1)[-1]}:{m.get('lastLine')}: {m.get('message')}" for m in json.loads(run.stderr or '{"messages": []}')["messages"]]
+        # The checker's exit code too: 1 with no message parsed means it failed in a way this test cannot read.
+        assert run.returncode == 0 or found, f"the Nu Html Checker exited with {run.returncode}: {run.stderr[-500:]}"
+        messages += found
     assert messages == []
 
 
