@@ -209,7 +209,9 @@ class _Backtick(BacktickInlineProcessor):
             return start, None
         max_ticks = len(opening.group())
         start = opening.end()
-        table = self.__dict__.setdefault("_ticks", _TickTable())
+        table = self.__dict__.get("_ticks")
+        if table is None:
+            table = self.__dict__["_ticks"] = _TickTable()
         first, _ = table.runs_after(text, start)
         n = len(text)
         same = table.by_length.get(max_ticks, [])
