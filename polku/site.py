@@ -110,7 +110,8 @@ def soft_hyphens(text, language: str = "fi") -> markup.Markup:
 
 @lru_cache(maxsize=8192)
 def _hyphenate_word(word: str, language: str) -> str:
-    breaks = hyphenate(word, language)
+    # Not two letters alone on a line: "jatkosuunnitel-ma" reads badly.
+    breaks = [b for b in hyphenate(word, language) if 3 <= b <= len(word) - 3]
     if not breaks:
         return word
     pieces = [word[a:b] for a, b in zip([0, *breaks], [*breaks, len(word)])]

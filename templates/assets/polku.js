@@ -248,7 +248,7 @@
   function stepHash(id) { return "#step-" + id; }
 
   function address(id) {
-    return location.pathname + mineQuery(mine) + (id ? stepHash(id) : "");
+    return location.pathname + withView(mineQuery(mine)) + (id ? stepHash(id) : "");
   }
 
   function options(id) {
@@ -296,10 +296,9 @@
       choices.appendChild(button);
     });
     statusLine.textContent = step.label + (next.length === 0 ? " " + texts.end : "");
-    if (!carried) {  // after serve's update the page stays where the reader had it
-      step.node.scrollIntoView({ block: "nearest" });
-      scrollDiagramTo(step);
-    }
+    if (!carried) step.node.scrollIntoView({ block: "nearest" });  // after serve's update the page stays where the reader had it
+    if (presenting()) camera.follow(walk.current, next);
+    else if (!carried) scrollDiagramTo(step);
     if (focusTarget === "step") step.node.focus({ preventScroll: true });
   }
 
@@ -335,11 +334,258 @@
   }
 
   function present(on) {
+    var was = presenting();
     document.body.classList.toggle("presenting", on);
     presentButton.setAttribute("aria-pressed", on ? "true" : "false");
     presentButton.textContent = on ? texts.presentExit : texts.present;
+    if (on) camera.enter();
+    else camera.leave();
+    // The address says so: ?view=present reopens the presentation at this step.
+    if (on !== was && walk.current) history.replaceState(null, "", address(walk.current));
     if (walk.current) render();
   }
+
+  // ------------------------------------------------------------ presentation: the camera
+  // In the presentation view the picture follows the walk: it pans and zooms
+  // (the SVG's viewBox) so that the current step's card is whole and its title
+  // large, and the steps it leads to are in sight. A small copy of the whole
+  // path beside it marks where the client is and what the camera shows.
+  function presenting() { return document.body.classList.contains("presenting"); }
+
+  function withView(query) {
+    if (!presenting()) return query;
+    return (query ? query + "&" : "?") + "view=present";
+  }
+
+  var camera = (function () {
+    var svg = $(".diagram .polku-diagram");
+    var ns = "http://www.w3.org/2000/svg";
+    var whole = svg ? svg.getAttribute("viewBox") : null;
+    var full = whole ? whole.split(/[\s,]+/).map(Number) : null;
+    var view = null;       // [x, y, w, h] now shown
+    var frame = 0;         // the running animation
+    var overview = null;   // the small copy of the whole path
+    var shown = null;      // what follow() was last asked
+    // serve's update may run this again over the same body: no second overview.
+    $$(".present-overview").forEach(function (old) { old.parentNode.removeChild(old); });
+    var TITLE_PX = 20.1;   // the current step's title on screen, at least (20 asked)
+    var TITLE_MAX_PX = 30; // and at most: the neighbours stay in sight
+    var AROUND = 24;       // room around a card, in the picture's units (badges sit on its edge)
+    var EASE_MS = 300;
+
+    function reduced() {
+      return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    }
+
+    // A step's card in the picture's own units, whatever groups it sits in.
+    function boxOf(id) {
+      var group = steps.has(id) ? steps.get(id).group : null;
+      var box = group && ($(".box", group) || group);
+      if (!box) return null;
+      var b = box.getBBox();
+      var m = svg.getScreenCTM().inverse().multiply(box.getScreenCTM());
+      var xs = [], ys = [];
+      [[b.x, b.y], [b.x + b.width, b.y], [b.x, b.y + b.height], [b.x + b.width, b.y + b.height]].forEach(function (c) {
+        xs.push(m.a * c[0] + m.c * c[1] + m.e);
+        ys.push(m.b * c[0] + m.d * c[1] + m.f);
+      });
+      var x = Math.min.apply(null, xs), y = Math.min.apply(null, ys);
+      return { x: x, y: y, w: Math.max.apply(null, xs) - x, h: Math.max.apply(null, ys) - y };
+    }
+
+    // The size of the step's title in the picture's units (its largest text).
+    function titleSize(id) {
+      var group = steps.get(id).group;
+      var texts = $$("text.t-title", group);
+      if (!texts.length) texts = $$("text", group);
+      var size = 0;
+      texts.forEach(function (t) { size = Math.max(size, parseFloat(getComputedStyle(t).fontSize) || 0); });
+      return size || 16;
+    }
+
+    function grow(b, by) { return { x: b.x - by, y: b.y - by, w: b.w + 2 * by, h: b.h + 2 * by }; }
+
+    function union(list) {
+      var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      list.forEach(function (b) {
+        x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y);
+        x1 = Math.max(x1, b.x + b.w); y1 = Math.max(y1, b.y + b.h);
+      });
+      return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+    }
+
+    function seen(b, v) {  // the share of box b inside view v
+      var w = Math.min(b.x + b.w, v.x + v.w) - Math.max(b.x, v.x);
+      var h = Math.min(b.y + b.h, v.y + v.h) - Math.max(b.y, v.y);
+      return w > 0 && h > 0 ? (w * h) / (b.w * b.h) : 0;
+    }
+
+    // Where along one axis the view may start: the current card inside it,
+    // and the view inside the picture where the picture is larger.
+    function range(lo, hi, size, start, length) {
+      var a = hi - size, b = lo;  // the card [lo, hi] inside [v, v + size]
+      if (length >= size) { a = Math.max(a, start); b = Math.min(b, start + length - size); }
+      else { a = b = start + (length - size) / 2; }
+      if (a > b) { a = hi - size; b = lo; }
+      return [a, b];
+    }
+
+    // The view for a step: its card whole at a scale that draws its title
+    // at TITLE_PX or more, and as much of each next step as can be seen: the
+    // ways forward first, then the return loops (which may lie far back).
+    function target(id, ways) {
+      var rect = svg.getBoundingClientRect();
+      var card = boxOf(id);
+      if (!card || rect.width < 1 || rect.height < 1) return full.slice();
+      var near = grow(card, AROUND);
+      var ahead = [];
+      ways.forEach(function (way) {
+        var b = boxOf(way.id);
+        if (b) ahead.push({ box: b, weight: way.loop ? 0.25 : 1 });
+      });
+      var want = grow(union([card].concat(ahead.map(function (a) { return a.box; }))), AROUND);
+      var size = titleSize(id);
+      var fit = Math.min(rect.width / want.w, rect.height / want.h);
+      var scale = Math.max(TITLE_PX / size, Math.min(fit, TITLE_MAX_PX / size));
+      var w = rect.width / scale, h = rect.height / scale;
+      var xs = range(near.x, near.x + near.w, w, full[0], full[2]);
+      var ys = range(near.y, near.y + near.h, h, full[1], full[3]);
+      var cx = want.x + want.w / 2, cy = want.y + want.h / 2;
+      // Where the view may start: evenly over the range, and where one of its
+      // edges meets the middle or an edge of a next card.
+      function starts(r, size, lo, len) {
+        var out = [];
+        for (var i = 0; i <= 16; i += 1) out.push(r[0] + (r[1] - r[0]) * i / 16);
+        ahead.forEach(function (a) {
+          var b = a.box, from = lo(b), to = from + len(b);
+          var l = len(b);
+          [from - AROUND, from + l / 2, from + l * 0.58, to + AROUND - size, from + l / 2 - size, from + l * 0.42 - size].forEach(function (p) {
+            out.push(Math.min(r[1], Math.max(r[0], p)));
+          });
+        });
+        return out;
+      }
+      var xStarts = starts(xs, w, function (b) { return b.x; }, function (b) { return b.w; });
+      var yStarts = starts(ys, h, function (b) { return b.y; }, function (b) { return b.h; });
+      var best = null;
+      for (var i = 0; i < xStarts.length; i += 1) {
+        for (var j = 0; j < yStarts.length; j += 1) {
+          var v = { x: xStarts[i], y: yStarts[j], w: w, h: h };
+          // Each next step counts up to half of it in sight; then the middle of all of them.
+          var score = 0;
+          ahead.forEach(function (a) { score += a.weight * Math.min(seen(a.box, v), 0.5); });
+          var off = Math.abs(v.x + w / 2 - cx) / w + Math.abs(v.y + h / 2 - cy) / h;
+          score = score * 1000 - off;
+          if (!best || score > best.score) best = { score: score, v: v };
+        }
+      }
+      return [best.v.x, best.v.y, w, h];
+    }
+
+    function show(v) {
+      view = v;
+      svg.setAttribute("viewBox", v.map(function (n) { return Math.round(n * 10) / 10; }).join(" "));
+      markOverview();
+    }
+
+    function ease(t) { return t < 0.5 ? 4 * t * t * t : 1 - Math.pow(-2 * t + 2, 3) / 2; }
+
+    function moveTo(v, animate) {
+      if (frame) cancelAnimationFrame(frame);
+      frame = 0;
+      if (!animate || !view || reduced()) { show(v); svg.removeAttribute("data-moving"); return; }
+      var from = view.slice();
+      var begun = performance.now();
+      svg.setAttribute("data-moving", "");
+      frame = requestAnimationFrame(function step() {
+        var t = Math.min(1, (performance.now() - begun) / EASE_MS);
+        var k = ease(t);
+        show(from.map(function (a, n) { return a + (v[n] - a) * k; }));
+        if (t < 1) frame = requestAnimationFrame(step);
+        else { frame = 0; svg.removeAttribute("data-moving"); }
+      });
+    }
+
+    // The overview: the picture's shapes, no words (the big picture says them),
+    // the current card filled and the camera's view framed.
+    function makeOverview() {
+      var copy = svg.cloneNode(true);
+      // The copy keeps how each shape looks, but no classes, ids or data of the
+      // picture's own: it is not the picture, and no selector of it finds the copy.
+      var originals = $$("*", svg), copies = $$("*", copy);
+      copies.forEach(function (n, i) {
+        var look = getComputedStyle(originals[i]);
+        var style = ["fill", "stroke", "stroke-width", "stroke-dasharray", "opacity"].map(function (k) {
+          return k + ":" + look.getPropertyValue(k);
+        }).join(";");
+        var step = n.getAttribute("data-step");
+        var card = n.classList && n.classList.contains("box");
+        Array.prototype.slice.call(n.attributes).forEach(function (a) {
+          if (a.name === "id" || a.name === "class" || a.name === "role" || a.name === "style" || a.name.indexOf("data-") === 0 || a.name.indexOf("aria-") === 0) n.removeAttribute(a.name);
+        });
+        n.setAttribute("style", style);
+        if (step && n.tagName.toLowerCase() === "g") n.setAttribute("data-overview-step", step);
+        if (card) n.setAttribute("class", "overview-box");
+      });
+      $$("text, title, desc, style", copy).forEach(function (n) { if (n.parentNode) n.parentNode.removeChild(n); });
+      ["id", "class", "role", "aria-labelledby", "aria-describedby"].forEach(function (a) { copy.removeAttribute(a); });
+      copy.setAttribute("viewBox", whole);
+      copy.setAttribute("aria-hidden", "true");
+      copy.setAttribute("focusable", "false");
+      copy.setAttribute("class", "overview-picture");
+      var mark = document.createElementNS(ns, "rect");
+      mark.setAttribute("class", "overview-view");
+      copy.appendChild(mark);
+      var box = document.createElement("div");
+      box.className = "present-overview";
+      box.appendChild(copy);
+      return box;
+    }
+
+    function markOverview() {
+      if (!overview || !view) return;
+      $$(".overview-current", overview).forEach(function (n) { n.classList.remove("overview-current"); });
+      if (shown) {
+        var group = $('[data-overview-step="' + shown + '"]', overview);
+        if (group) group.classList.add("overview-current");
+      }
+      var mark = $(".overview-view", overview);
+      ["x", "y", "width", "height"].forEach(function (k, n) { mark.setAttribute(k, view[n]); });
+    }
+
+    function follow(id, ways) {
+      if (!svg || !full) return;
+      var again = shown === id;
+      shown = id;
+      moveTo(target(id, ways), !again);
+    }
+
+    function enter() {
+      if (!svg || !full || (overview && overview.isConnected)) return;
+      overview = makeOverview();
+      var figure = svg.closest("figure") || svg.parentNode;
+      figure.parentNode.insertBefore(overview, figure.nextSibling);
+      view = null;
+      shown = null;
+    }
+
+    function leave() {
+      if (frame) cancelAnimationFrame(frame);
+      frame = 0;
+      if (overview) overview.parentNode.removeChild(overview);
+      overview = null;
+      view = null;
+      shown = null;
+      if (svg && whole) { svg.setAttribute("viewBox", whole); svg.removeAttribute("data-moving"); }
+    }
+
+    // A new window size: the same step, framed again at once.
+    window.addEventListener("resize", function () {
+      if (presenting() && walk.current && shown) { shown = null; follow(walk.current, options(walk.current)); }
+    });
+
+    return { follow: follow, enter: enter, leave: leave };
+  })();
 
   function stop(keepAddress) {
     walk.on = false;
@@ -448,13 +694,15 @@
     form.hidden = false;
     toggle.setAttribute("aria-expanded", "true");
   }
+  var presentAsked = new URLSearchParams(location.search).get("view") === "present";
+  if (!initial && presentAsked) initial = mine.at || (mine.skip.has(first) ? forward(first)[0] : first);
   if (initial) {
     // After serve's update the walk goes on with the way taken, as far as those steps still exist.
     walk.trail = before && before.current === initial ? before.trail.filter(function (id) { return steps.has(id); }) : routeTo(initial);
     walk.on = true;
     walk.current = initial;
+    if (presentAsked || (before && before.presenting)) present(true);
     render(carried ? null : "step");
-    if (before && before.presenting) present(true);
   } else if (before) {
     document.body.classList.remove("walking", "presenting");
   }
