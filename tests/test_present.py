@@ -266,7 +266,8 @@ def test_deep_link_button_keys_and_smooth_moves(browser, bundled_site):
     assert all((b - a) * (x1 - x0) >= 0 for a, b in zip(xs, xs[1:])), "it never turns back"
     moving = [t for t, _, m in samples if m]
     still = [t for t, _, m in samples if not m]
-    assert moving and max(moving) >= 200 and still and min(still) <= 300 + 250, f"it moves for about 300 ms: {samples}"
+    # about 300 ms: not over before 250 ms, and over in time even on a slow machine
+    assert moving and still and 250 <= min(still) <= 800, f"it moves for about 300 ms: {samples}"
     assert page.evaluate("document.querySelector('.polku-diagram').viewBox.baseVal.width") < float(whole.split()[2]), "it zooms in"
     # The walk's own button enters and leaves the same view, and the address says so.
     page.keyboard.press("Escape")
@@ -308,3 +309,62 @@ def test_presentation_has_no_wcag_violations_and_the_overview_is_hidden_from_scr
     assert page.evaluate("document.querySelectorAll('.present-overview [id], .present-overview [data-step], .present-overview text').length") == 0
     assert _axe(page) == []
     context.close()
+
+
+# ------------------------------------------------------------ item 5: the path page
+
+PAGE_PICTURE = """(() => {
+  const svg = document.querySelector('.diagram .polku-diagram');
+  const r = svg.getBoundingClientRect();
+  const px = [...svg.querySelectorAll('g.step text.t-title')].map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a);
+  return {top: r.top, title: Math.min(...px), steps: document.querySelectorAll('section.step').length, scrollY: scrollY};
+})()"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width,height", [(1366, 768), (1280, 720)])
+def test_path_page_starts_the_picture_in_the_first_screen_with_legible_titles(browser, bundled_site, feature_site, generated_site,
+                                                                              width, height):
+    problems = []
+    pages = [bundled_site / "suvi", bundled_site / "valtteri", feature_site / "haara", feature_site / "pitka"]
+    pages += [generated_site / name for name in generated_paths.SHAPES]
+    for folder in pages:
+        for name in ("index.html", "professional.html"):
+            page, errors = _open(browser, (folder / name).as_uri(), width, height)
+            m = page.evaluate(PAGE_PICTURE)
+            where = f"{folder.name}/{name}"
+            # The picture starts in the upper half of the first screen (the issue asks for the first screen).
+            if m["top"] > 0.5 * height:
+                problems.append(f"{where}: picture starts at {m['top']:.0f} px")
+            if width == 1366 and m["steps"] <= 12 and m["title"] < 14:
+                problems.append(f"{where}: {m['steps']} steps, titles at {m['title']:.1f} px")
+            assert errors == []
+            page.context.close()
+    assert not problems, "\n".join(problems)
+
+
+# ------------------------------------------------------------ item 8: the walk on a phone
+
+@pytest.mark.browser
+@pytest.mark.parametrize("height", [568, 640])
+def test_at_320_px_the_walks_controls_cover_a_third_of_the_screen_at_most(browser, bundled_site, feature_site, generated_site, height):
+    problems = []
+    for folder in (bundled_site / "suvi", feature_site / "haara", generated_site / "p30", generated_site / "fork4"):
+        page, errors = _open(browser, (folder / "index.html").as_uri() + "#step-" + ("s0" if folder.name in ("p30", "fork4") else
+                                                                                   "tuen-tarve" if folder.name == "suvi" else "a"),
+                             320, height)
+        for step in page.evaluate("[...document.querySelectorAll('section.step')].map(s => s.dataset.step)"):
+            page.evaluate("(id) => { location.hash = 'step-' + id; }", step)
+            page.wait_for_function("(id) => document.querySelector('[aria-current=step]')?.dataset.step === id", arg=step)
+            bar = page.evaluate("document.querySelector('.walk-bar').getBoundingClientRect().height")
+            if bar > height / 3:
+                problems.append(f"{folder.name}#{step}: controls {bar:.0f} of {height} px")
+            if page.evaluate("document.documentElement.scrollWidth") > 320:
+                problems.append(f"{folder.name}#{step}: page wider than 320 px")
+            # Every choice can be reached and read: none is cut off inside its button.
+            cut = page.evaluate("[...document.querySelectorAll('.walk-choices button')].filter(b => b.scrollWidth > b.clientWidth + 1).length")
+            if cut:
+                problems.append(f"{folder.name}#{step}: {cut} choice buttons cut off")
+        assert errors == []
+        page.context.close()
+    assert not problems, "\n".join(problems)
