@@ -582,7 +582,7 @@
     // A new window size: the same step, framed again at once.
     window.addEventListener("resize", function () {
       if (presenting() && walk.current && shown) { shown = null; follow(walk.current, options(walk.current)); }
-    });
+    }, bound);
 
     return { follow: follow, enter: enter, leave: leave };
   })();
