@@ -455,3 +455,17 @@ def test_marks_carry_a_word_and_a_pattern_not_colour_alone(browser, review_site)
 def test_hostile_text_is_escaped_in_the_review(review_site):
     page = (review_site / "polku" / "index.html").read_text(encoding="utf-8")
     assert "<b>ja</b>" not in page and "Palaute &lt;b&gt;ja&lt;/b&gt; &amp; arvio" in page
+
+
+def test_paths_in_a_subfolder_of_the_repository(runner, repo, monkeypatch):
+    (repo / "sivusto").mkdir()
+    _git(repo, "mv", "paths", "sivusto/polut")
+    _git(repo, "commit", "-qm", "move")
+    monkeypatch.chdir(repo / "sivusto")
+    file = repo / "sivusto" / "polut" / "toinen.yaml"
+    file.write_text(file.read_text(encoding="utf-8").replace("title: Kolmas", "title: Kolmas vaihe"), encoding="utf-8")
+    result = diff(runner, "--paths", "polut")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["toinen: step '3': title 'Kolmas' → 'Kolmas vaihe'"]
+    assert (repo / "sivusto" / "review" / "toinen" / "index.html").is_file()
+    assert diff(runner, "--paths", "ei-ole").exit_code == 2
