@@ -225,7 +225,12 @@ class Preview:
             for changes in watchfiles.watch(*folders, stop_event=stop, debounce=400, step=15, rust_timeout=100,
                                             yield_on_timeout=True, raise_interrupt=False):
                 if changes:
+                    # Gone before this rebuild: leave the old watch even if a copy is back by
+                    # the time the rebuild ends (it may reuse the old folder's inode).
+                    gone = not self.paths.is_dir()
                     self.safe_rebuild(templates_changed=any(str(FsPath(name).resolve()).startswith(templates) for _, name in changes))
+                    if gone:
+                        break
                 elif not self.watching.is_set():
                     self.watching.set()
                     if restored:
