@@ -330,3 +330,89 @@ def test_an_update_in_place_by_serve_keeps_the_query_and_reads_the_data_again(br
     assert page.locator(".search-hit-role").count() == 1, "one set of listeners: each hit shown once"
     page.close()
     assert problems == []
+
+
+# ---------------------------------------------------------------- a large edition
+
+LARGE = 60  # generated paths beside the small service: enough that most cards are off the first screen
+
+
+@pytest.fixture(scope="module")
+def large_site(tmp_path_factory) -> Path:
+    """The benchmark's generated paths (benchmarks/search.py, seeded) and the small service."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_search", TEMPLATES.parent / "benchmarks" / "search.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    paths = tmp_path_factory.mktemp("large") / "paths"
+    bench.write_paths(paths, LARGE)
+    write_paths(paths, {name: text for name, text in SERVICE.items() if name != "_site.yaml"})
+    out = paths.parent / "site"
+    build(paths, TEMPLATES, out)
+    return out
+
+
+def _file_size(url: str) -> int:
+    from urllib.parse import unquote, urlparse
+
+    return Path(unquote(urlparse(url).path)).stat().st_size
+
+
+@pytest.mark.browser
+def test_a_large_index_page_reads_no_search_data_until_the_box_is_used_and_lays_out_only_the_cards_in_view(browser, large_site):
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto((large_site / "index.html").as_uri())
+    page.wait_for_load_state("load")
+    names = sorted({url.rsplit("/", 1)[1] for url in requested})
+    assert not any(name in ("search-index.js", "snowball.js") for name in names), names
+    before = sum(_file_size(url) for url in set(requested))
+    page_bytes = (large_site / "index.html").stat().st_size
+    # What the first screen costs beyond the page itself: styles, scripts, two fonts, the lamp (about 95 kB
+    # today, most of it polku.js and the fonts). Nothing of it grows with the paths.
+    assert before - page_bytes < 100_000, names
+    assert page_bytes < 1_200 * (LARGE + 2), "a path's card on the index page stays small"
+    cards = page.locator(".path-card")
+    assert cards.count() == LARGE + 2
+    # Off-screen cards are in the page (find-in-page, screen readers, printing), but what is inside them is
+    # not laid out or painted until they come near the screen.
+    drawn = "c => c.querySelector('h3').checkVisibility({contentVisibilityAuto: true})"
+    page.wait_for_function(f"() => !({drawn})(Array.from(document.querySelectorAll('.path-card')).pop())", timeout=10_000)
+    shown = page.evaluate(f"() => Array.from(document.querySelectorAll('.path-card'), {drawn})")
+    assert shown[0], "the first card is drawn"
+    assert shown.count(False) > LARGE // 2, f"{shown.count(True)} of {len(shown)} cards drawn on a 1366 x 768 screen"
+    cards.last.scroll_into_view_if_needed()
+    page.wait_for_function(f"() => ({drawn})(Array.from(document.querySelectorAll('.path-card')).pop())", timeout=10_000)
+    assert "Nuoren polku" in page.text_content("main").replace("\xad", ""), "the text of every card is in the page"
+    # The first use of the box loads the stemmer and the edition's data, once.
+    requested.clear()
+    hits = _search(page, "tulohaastattelussa")
+    assert sorted(url.rsplit("/", 1)[1] for url in requested) == ["search-index.js", "snowball.js"]
+    page.close()
+    assert ("Vaihe 1 · Nuoren polku", "Tulohaastattelu", "nuoret/index.html#step-tulo") in [(h["kind"], h["title"], h["href"]) for h in hits]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("typed, title, href", [
+    ("tulohaastattelussa", "Tulohaastattelu", "nuoret/index.html#step-tulo"),
+    ("omaohjaajalle", "Omaohjaaja", "roles/index.html#role-omaohjaaja"),
+    ("kuraattorille", "Koulukuraattori", "roles/index.html#role-nuoret-kuraattori"),
+])
+def test_in_a_large_edition_an_inflected_word_finds_its_stem_and_the_hit_leads_there(browser, large_site, typed, title, href):
+    page, problems = _page(browser, (large_site / "index.html").as_uri())
+    hits = _search(page, typed)
+    found = [(h["title"], h["href"]) for h in hits]
+    assert (title, href) in found, found[:10]
+    typed_stem = search.stem(typed, "fi")
+    # Every hit holds the typed word's stem (or a longer word that starts with it) in some field.
+    data = _data(large_site)
+    holding = {term for term in data["terms"] if term.startswith(typed_stem) or typed_stem in term}
+    assert holding, typed_stem
+    page.click(f".search-hit a[href='{href}']")
+    page.wait_for_load_state()
+    anchor = href.split("#", 1)[1]
+    assert page.url.endswith(href) and title in page.inner_text(f"#{anchor}").replace("\xad", "")
+    page.close()
+    assert problems == []
