@@ -193,13 +193,17 @@ def _draw_root(diagram: Diagram, id_prefix: str, asset_prefix: str, standalone: 
 def _defs(id_prefix: str, asset_prefix: str, standalone: bool) -> El:
     style = (font_face_css(asset_prefix) if standalone else "") + (
         f".polku-diagram text{{font-family:{FONT_STACK};fill:{c.INK}}}"
-        ".polku-diagram .edge{fill:none;stroke-width:2.5}"
+        ".polku-diagram .edge{fill:none;stroke-width:3.5}.polku-diagram .edge.loop{stroke-width:2.5}"
     )
     defs = El("defs")
     defs.add(El("style", {}, style))
     marker = defs.add(El("marker", {"id": f"{id_prefix}-arrow", "markerHeight": "10", "markerUnits": "userSpaceOnUse", "markerWidth": "10",
                                     "orient": "auto", "refX": "9", "refY": "5", "viewBox": "0 0 10 10"}))
     marker.add(_path("M0,0 L10,5 L0,10 z", fill=c.LINE))
+    # A return loop ends in an arrow of its own: open, like its dashed line.
+    back = defs.add(El("marker", {"id": f"{id_prefix}-return", "markerHeight": "12", "markerUnits": "userSpaceOnUse", "markerWidth": "12",
+                                  "orient": "auto", "refX": "10", "refY": "6", "viewBox": "0 0 12 12"}))
+    back.add(_path("M1,1 L10,6 L1,11", fill="none", stroke=c.LINE, stroke_width="2.5", stroke_linejoin="round"))
     return defs
 
 
@@ -210,6 +214,7 @@ def _draw(diagram: Diagram, id_prefix: str, asset_prefix: str, standalone: bool,
     root.add(_defs(id_prefix, asset_prefix, standalone))
     root.add(_rect(0, 0, diagram.width, diagram.height, fill=c.PAGE))
     arrow = f"url(#{id_prefix}-arrow)"
+    back = f"url(#{id_prefix}-return)"
 
     for line in diagram.header:
         root.add(_text(line))
@@ -226,15 +231,22 @@ def _draw(diagram: Diagram, id_prefix: str, asset_prefix: str, standalone: bool,
     start.add(_leaf("text", {"x": num(label.x), "y": num(label.y), "fill": "#ffffff", "font-size": num(label.size), "font-weight": "bold",
                           "style": "fill:#ffffff", "text-anchor": "middle"}, label.text))
     (ax, ay), (bx, by) = diagram.start_edge
-    start.add(_line(ax, ay, bx, by, stroke=c.LINE, stroke_width="2.5", marker_end=arrow))
+    start.add(_line(ax, ay, bx, by, stroke=c.LINE, stroke_width="3.5", marker_end=arrow))
 
     for edge in diagram.edges:
         root.add(_path("M" + " L".join(f"{num(x)},{num(y)}" for x, y in edge.points),
                        class_="edge loop" if edge.loop else "edge", data_from=edge.source, data_to=edge.target,
-                       stroke=c.LINE, marker_end=arrow, stroke_dasharray="7 5" if edge.loop else None))
+                       stroke=c.LINE, marker_end=back if edge.loop else arrow, stroke_dasharray="7 5" if edge.loop else None))
+    if diagram.junctions:
+        joints = root.add(_g("junctions"))
+        for x, y in diagram.junctions:
+            joints.add(_circle(x, y, 5.5, fill=c.LINE))
 
     for card in diagram.cards:
-        g = root.add(_g("step", step=card.step_id))
+        # data-badge-*: the slot above the card kept free for the walk's badge (polku.js draws it there).
+        bx, by, bw, bh = card.badge
+        g = root.add(El("g", {"class": "step", "data-step": card.step_id, "data-badge-x": num(bx), "data-badge-y": num(by),
+                              "data-badge-w": num(bw), "data-badge-h": num(bh)}))
         if step_attrs and card.step_id in step_attrs:
             g.attrs.update(step_attrs[card.step_id])
         g.add(_rect(card.x, card.y, card.w, card.h, class_="box optional" if card.optional else "box", rx="10",
@@ -248,10 +260,17 @@ def _draw(diagram: Diagram, id_prefix: str, asset_prefix: str, standalone: bool,
             g.add(_lamp(*card.lamp, title=card.pilot_title))
         for mark in card.marks:
             g.add(_role_mark(mark))
+        if card.goal:
+            gx, gy, gw, gh = card.goal
+            g.add(_rect(gx, gy, gw, gh, class_="goal", rx=num(gh / 2), fill=c.STATION))
+            g.add(_flag(gx + 12, gy + 5, gh - 10))
         first_duration = next((x for x in card.lines if x.kind == "duration"), None)
         for line in card.lines:
             if line is first_duration:
                 g.add(_clock(card.x + 12 + 7, line.y - 5))
+            g.add(_text(line) if line.kind != "goal" else _leaf("text", {"class": "t-goal", "font-size": num(line.size), "font-weight": "bold", "style": "fill:#ffffff"},
+                                                                     line.text, numbers=f' x="{num(line.x)}" y="{num(line.y)}"'))
+        for line in card.signs:
             g.add(_text(line))
 
     for note in diagram.notes:
@@ -294,6 +313,14 @@ def _lamp(x: float, y: float, size: float, title: str | None) -> El:
         g.add(_line(x1, y1, x2, y2, stroke=c.LAMP_INK, stroke_width="2", stroke_linecap="round"))
     g.add(_circle(cx, cy, r, fill=c.LAMP, stroke=c.LAMP_INK, stroke_width="2"))
     g.add(_rect(cx - r * 0.55, cy + r - 1, r * 1.1, size * 0.22, rx="2", fill=c.LAMP_INK))
+    return g
+
+
+def _flag(x: float, y: float, h: float) -> El:
+    """The goal's flag: a pole and a pennant, white on the dark goal marker."""
+    g = _g("flag")
+    g.add(_line(x, y, x, y + h, stroke="#ffffff", stroke_width="1.5"))
+    g.add(_path(f"M{num(x)},{num(y)} L{num(x + h * 0.8)},{num(y + h * 0.25)} L{num(x)},{num(y + h * 0.5)} z", fill="#ffffff"))
     return g
 
 

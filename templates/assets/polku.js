@@ -147,16 +147,18 @@
     var rect = document.createElementNS(ns, "rect");
     var label = document.createElementNS(ns, "text");
     label.textContent = text;
-    var right = parseFloat(box.getAttribute("x")) + parseFloat(box.getAttribute("width"));
-    var top = parseFloat(box.getAttribute("y"));
-    var width = 16 + text.length * 7.6;
-    rect.setAttribute("x", right - width);
-    rect.setAttribute("y", top - 13);
-    rect.setAttribute("width", width);
-    rect.setAttribute("height", 24);
-    rect.setAttribute("rx", 12);
-    label.setAttribute("x", right - width / 2);
-    label.setAttribute("y", top + 4);
+    // The layout keeps a slot free above each card for this badge (data-badge-*), so it covers nothing.
+    var slot = ["x", "y", "w", "h"].map(function (k) { return parseFloat(step.group.getAttribute("data-badge-" + k)); });
+    if (isNaN(slot[0])) {
+      slot = [parseFloat(box.getAttribute("x")) + parseFloat(box.getAttribute("width")) - 140, parseFloat(box.getAttribute("y")) - 30, 140, 24];
+    }
+    rect.setAttribute("x", slot[0]);
+    rect.setAttribute("y", slot[1]);
+    rect.setAttribute("width", slot[2]);
+    rect.setAttribute("height", slot[3]);
+    rect.setAttribute("rx", slot[3] / 2);
+    label.setAttribute("x", slot[0] + slot[2] / 2);
+    label.setAttribute("y", slot[1] + slot[3] / 2 + 5);
     label.setAttribute("text-anchor", "middle");
     label.setAttribute("font-size", "14");
     label.setAttribute("font-weight", "bold");
