@@ -132,6 +132,51 @@ def test_walk_and_presentation_screenshots(browser, bundled_site, width, height)
     assert errors == []
 
 
+OVERLAPS = """(() => {
+    // Every text and idea lamp of the picture, and the walk's badges, in the picture's own units.
+    const svg = document.querySelector('.polku-diagram');
+    const items = [];
+    for (const el of svg.querySelectorAll('text, g.pilot, g.badge')) {
+        if (el.closest('g.badge') && el.tagName === 'text') continue;  // a badge's text lies on its own badge
+        if (el.closest('g.start') || el.closest('g.legend') || el.closest('g.pilot') && el.tagName === 'text') continue;
+        const b = el.getBBox();
+        if (b.width && b.height) items.push([el.tagName + ' ' + (el.getAttribute('class') || '') + ' ' + el.textContent.slice(0, 30), b]);
+    }
+    const out = [];
+    for (let i = 0; i < items.length; i++) for (let j = i + 1; j < items.length; j++) {
+        const [n1, a] = items[i], [n2, b] = items[j];
+        if (a.x < b.x + b.width - 1 && b.x < a.x + a.width - 1 && a.y < b.y + b.height - 1 && b.y < a.y + a.height - 1) out.push([n1, n2]);
+    }
+    return [out, svg.querySelectorAll('g.badge').length];
+})()"""
+
+
+@pytest.mark.parametrize("path_id", ["suvi", "valtteri"])
+def test_no_badge_covers_anything_at_any_step_of_a_walk(browser, bundled_site, path_id):
+    """The walk's badges ("Käsitellään nyt", "✓ Takana") stand in the slots the layout keeps free."""
+    page, errors = _page(browser, (bundled_site / path_id / "index.html").as_uri())
+    page.evaluate("document.fonts.ready")
+    page.click(".walk-start")
+    seen = set()
+    for _ in range(40):
+        here = page.evaluate("location.hash")
+        if here in seen:
+            break
+        seen.add(here)
+        overlaps, badges = page.evaluate(OVERLAPS)
+        assert badges >= 1 and overlaps == [], (here, overlaps)
+        choices = page.locator(".walk-choices button:not([hidden])")
+        if page.is_visible(".walk-choices") and choices.count():
+            forward = [b for b in choices.all() if "↺" not in b.inner_text()]
+            (forward[-1] if forward else choices.first).click()  # the last way forward: another lane than before
+        elif page.is_enabled(".walk-next") and page.is_visible(".walk-next"):
+            page.click(".walk-next")
+        else:
+            break
+    assert len(seen) >= 8
+    assert errors == []
+
+
 def test_without_javascript_the_page_is_a_complete_document(browser, feature_site):
     page, _ = _page(browser, (feature_site / "haara" / "index.html").as_uri() + "#step-d", javascript=False)
     sections = page.locator("section.step")
