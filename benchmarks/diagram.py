@@ -36,6 +36,14 @@ from polku.layout import layout  # noqa: E402
 from polku.load import load_site  # noqa: E402
 from polku.model import Path as PolkuPath, Pilot, Role, Step  # noqa: E402
 from polku.svg import render  # noqa: E402
+from polku.marks import shared_marks  # noqa: E402
+from dataclasses import replace  # noqa: E402
+
+
+def with_marks(roles: dict) -> dict:
+    """Roles carrying their marks, as load_site gives them (marks.of would give them out on every call)."""
+    marks = shared_marks(list(roles.values()))
+    return {rid: replace(role, mark=marks[rid]) for rid, role in roles.items()}
 
 TITLES = ["Yhteydenotto sosiaalipalveluihin", "Palvelutarpeen arviointi", "Asiakassuunnitelma", "Päätös",
           "Työhönvalmennuksen aloitus", "Ammatillinen profiili", "Työnhaku", "Työkokeilu", "Palkkatuettu työ",
@@ -52,7 +60,7 @@ def make_path(n: int) -> PolkuPath:
         steps.append(Step(id=str(i + 1), number=i + 1, title=f"{TITLES[i % len(TITLES)]} {i + 1}",
                           roles=(f"r{i % 4}", f"r{(i + 1) % 4}"), duration="1–2 viikkoa" if i % 2 else "",
                           pilot=Pilot("Kokeilu") if i in (3, 9) else None, next=nxt))
-    return PolkuPath(id="bench", language="fi", title="Benchmark", steps=tuple(steps), source="bench.yaml", roles=roles)
+    return PolkuPath(id="bench", language="fi", title="Benchmark", steps=tuple(steps), source="bench.yaml", roles=with_marks(roles))
 
 
 def dot_source(path: PolkuPath) -> str:
@@ -81,7 +89,7 @@ def graph(nexts: list[list[int]], name: str = "p") -> PolkuPath:
     roles = {"r": Role("r", "Omatyöntekijä")}
     steps = tuple(Step(id=str(i + 1), number=i + 1, title=f"{TITLES[i % len(TITLES)]}", roles=("r",), next=tuple(str(j + 1) for j in dict.fromkeys(nx)))
                   for i, nx in enumerate(nexts))
-    return PolkuPath(id=name, language="fi", title=name, steps=steps, source=name, roles=roles)
+    return PolkuPath(id=name, language="fi", title=name, steps=steps, source=name, roles=with_marks(roles))
 
 
 def chain(n: int) -> list[list[int]]:
