@@ -46,6 +46,7 @@ SMALL_SIZE = 14
 SMALL_LH = 18
 ROLE_MARK = 20  # a role's mark (marks.py) beside its name: big enough to show its pictogram
 ROLE_ROW = ROLE_MARK + 3
+ROLE_GAP = 4  # below a role name of two lines or more, so its last line keeps clear of the next
 ROLE_INDENT = ROLE_MARK + 6
 DURATION_INDENT = 20  # a duration's text, right of its clock
 LAMP_W = 26
@@ -283,7 +284,7 @@ def _measure_step(path: Path, i: int, t, path_titles: dict[str, str], m: Measure
     if step.continues:
         add("continues", t("continues_in", title=path_titles.get(step.continues, step.continues)) + " →", True)
     title_h = max(len(lines) * TITLE_LH, 2 * STATION_R)
-    h = PAD + title_h + 6 + sum(max(len(n) * SMALL_LH, ROLE_ROW) for _, n in roles) + len(extra) * SMALL_LH + PAD
+    h = PAD + title_h + 6 + sum(_role_row_h(len(n)) for _, n in roles) + len(extra) * SMALL_LH + PAD
     if not step.next and not step.continues:
         extra.append(("goal", t("goal"), SMALL_SIZE, True))
         h += GOAL_H + 4
@@ -791,6 +792,11 @@ def _cards(path: Path, t, m: Measurer, measured: list[_Measured], grid: _Grid, c
     return cards, notes
 
 
+def _role_row_h(lines: int) -> float:
+    """The height of one role's row in a card: its mark, or its name's lines and a gap below them."""
+    return max(lines * SMALL_LH + ROLE_GAP, ROLE_ROW)
+
+
 def _card_lines(path: Path, m: Measurer, card: Card, me: _Measured) -> None:
     x, y = card.x, card.y
     ty = y + PAD
@@ -806,7 +812,7 @@ def _card_lines(path: Path, m: Measurer, card: Card, me: _Measured) -> None:
         for name in name_lines:
             card.lines.append(Line(name, x + PAD + ROLE_INDENT, ty + SMALL_SIZE + 2, SMALL_SIZE, kind="role"))
             ty += SMALL_LH
-        ty = max(ty, row_top + ROLE_ROW)
+        ty = row_top + _role_row_h(len(name_lines))
     for kind, text, size, bold in me.lines:
         if kind == "title":
             continue
