@@ -2,7 +2,7 @@
 
     python benchmarks/diagram.py [--steps 12] [--runs 200] [--crossings]
 
-Prints the median time for polku (layout.py + svg.py, in process) and for
+Prints the median time for polku (polku/layout/ + svg.py, in process) and for
 Graphviz `dot -Tsvg` on the same graph (a process per run, as a build that
 shells out to it would pay), and their ratio. Graphviz is the peer because it
 is what one would otherwise use to draw such a graph; install it with

@@ -1,4 +1,4 @@
-"""Draw a laid-out Diagram as SVG. Decides nothing: every number comes from layout.py.
+"""Draw a laid-out Diagram as SVG. Decides nothing: every number comes from polku/layout/.
 
 The structure is a contract (docs/format.md, "Diagram structure"): each step
 is `<g class="step" data-step>` holding its `box`, its `marker` station and

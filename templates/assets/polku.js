@@ -372,7 +372,8 @@
     $$(".present-overview").forEach(function (old) { old.parentNode.removeChild(old); });
     var TITLE_PX = 20.1;   // the current step's title on screen, at least (20 asked)
     var TITLE_MAX_PX = 30; // and at most: the neighbours stay in sight
-    var AROUND = 24;       // room around a card, in the picture's units (badges sit on its edge)
+    var AROUND = 24;       // room above and below a card, in the picture's units (badges sit on its edge)
+    var SIDE = 8;          // and beside it
     var EASE_MS = 300;
 
     function reduced() {
@@ -439,7 +440,9 @@
       var rect = svg.getBoundingClientRect();
       var card = boxOf(id);
       if (!card || rect.width < 1 || rect.height < 1) return full.slice();
-      var near = grow(card, AROUND);
+      // Room for the badge above the card and below it; at its sides only a
+      // little, so that a step two columns away can still be seen beside it.
+      var near = { x: card.x - SIDE, y: card.y - AROUND, w: card.w + 2 * SIDE, h: card.h + 2 * AROUND };
       var ahead = [];
       ways.forEach(function (way) {
         var b = boxOf(way.id);

@@ -1,0 +1,132 @@
+"""Lay out a path as a road: numbered stations on cards, from a start to a goal.
+
+Measure first, place later, in named stages over a small grid. Each stage
+lives in the module named beside it; _place below runs them in order.
+
+    measure    cards.py       each step's card: wrapped title, roles, duration, labels
+    rank       graph.py       each step's column: the longest chain of forward steps to it
+    chains     graph.py       a forward connector that skips columns passes through a
+                              waypoint in each column between (a layered graph)
+    lanes      graph.py       the order of the steps in each column, crossings kept few
+    grid       grid.py        columns wind through rows like a road: left to right, then
+                              right to left. The road runs along the middle lane of its
+                              row, a fork's lanes spread above and below it; a row ends
+                              where the road is one lane (if any column count allows
+                              it), and its last step stands on the row's floor, so the
+                              road turns into the next row beside it
+    gutters    tracks.py      between two columns each fork is one spine that splits at
+                              one point, each join one spine that merges, each other
+                              connector a track of its own; the tracks are ordered so
+                              that no two cross where an order allows it
+    returns    tracks.py      a return loop leaves its own step by the card's foot, runs
+                              in the corridor below the row (and up the outer margin to
+                              an earlier row) and comes back into its target's foot
+    positions  grid.py        sizes of gutters, rows and corridors; each column stacks
+                              its own lanes, so a tall card leaves no gap beside it
+    cards      cards.py       every card, its sign row and its badge slot
+    connectors connectors.py  the points of every connector
+    labels     labels.py      phase bands and the legend
+
+Sizes are named once, in geometry.py, with the Diagram this returns.
+Above each card a sign row holds the conditions (`when`) of the branches
+that lead into it and a free slot for the walk's badge, so nothing the walk
+draws covers anything. Everything here is plain numbers; svg.py draws it and
+decides nothing. polku/rules.py measures the result.
+
+Why the rows turn as they do: in the presentation view a camera shows each
+step with the steps it leads to, its title at 20 px on a 1280x720 screen
+(tests/test_present.py). A step and its next steps must lie within about
+650 x 590 units of the picture, so a fork's lanes spread around the road
+instead of below it, and a row's last step sits next to the next row.
+"""
+
+from __future__ import annotations
+
+from ..measure import Measurer, bundled, wrap
+from ..model import Path
+from .cards import _cards, _measure_step
+from .connectors import _connectors, _loop_connectors
+from .geometry import (BADGE_PAD, CARD_W, HEADER_LH, HEADER_SIZE, MARGIN, SCREEN, SMALL_SIZE, START_H, START_W, TITLE_SIZE, Band, Card,
+                       Diagram, Edge, Line, Note, RoleMark, _Graph, _Measured)
+from .graph import _chains, _lanes, _rank
+from .grid import _columns_x, _grid, _narrow_turns, _rows_y, _scale_bound
+from .labels import _bands, _legend
+from .tracks import _gutters, _margins, _returns, _side_tracks, _track_x
+
+__all__ = ["Band", "Card", "Diagram", "Edge", "Line", "Note", "RoleMark", "TITLE_SIZE", "layout"]
+
+
+def layout(path: Path, t, path_titles: dict[str, str] | None = None, measurer: Measurer | None = None, columns: int | None = None) -> Diagram:
+    """Geometry for a path. t is the interface translator of the path's language."""
+    m = measurer or bundled()
+    badge_w = max(m.width(s, SMALL_SIZE, True) for s in (t("walk_now"), "✓ " + t("walk_behind"), t("here"))) + 2 * BADGE_PAD
+    measured = [_measure_step(path, i, t, path_titles or {}, m, badge_w) for i in range(len(path.steps))]
+    graph = _chains(path, _rank(path))
+    order = _lanes(graph)
+    layers = max(graph.rank) + 1
+    if columns is not None:
+        return _place(path, t, m, measured, graph, order, max(1, min(columns, layers)), badge_w)
+    # Try column counts in order of the best scale they could reach; stop
+    # once no remaining one can beat the best placed so far.
+    # Only column counts whose rows turn where the road is narrow, if any do.
+    counts = [k for k in range(1, min(layers, 10) + 1) if _narrow_turns(order, k)] or list(range(1, min(layers, 10) + 1))
+    bounds = {k: _scale_bound(measured, graph, order, k) for k in counts}
+    best: tuple[float, int, Diagram] | None = None
+    for k in sorted(bounds, key=lambda k: (-bounds[k], k)):
+        if best is not None and bounds[k] <= best[0] + 1e-9:
+            break
+        diagram = _place(path, t, m, measured, graph, order, k, badge_w)
+        scale = min(SCREEN[0] / diagram.width, SCREEN[1] / diagram.height)
+        if best is None or scale > best[0] + 1e-9 or (abs(scale - best[0]) <= 1e-9 and k < best[1]):
+            best = (scale, k, diagram)
+    assert best is not None
+    return best[2]
+
+
+def _place(path: Path, t, m: Measurer, measured: list[_Measured], g: _Graph, order: list[list[int]], k: int, badge_w: float) -> Diagram:
+    grid = _grid(g, order, k)
+    loops = _returns(g, grid)
+    corridor_tracks: dict[int, int] = {}
+    for lp in loops:
+        for r in dict.fromkeys(lp.corridors):
+            corridor_tracks[r] = corridor_tracks.get(r, 0) + 1
+    header = wrap(path.title, max(CARD_W, k * CARD_W), HEADER_SIZE, m, True, path.language)
+    top = MARGIN + len(header) * HEADER_LH + 10
+    card_y, attach, row_top, corridor, bottom = _rows_y(measured, g, grid, corridor_tracks, top)
+    y = attach
+    tracks = _gutters(g, grid, y)
+    _side_tracks(path, g, grid, loops, tracks, measured, card_y)
+    _margins(loops, grid, tracks)
+    col_x, gutter_left, gutter_w = _columns_x(grid, tracks, loops)
+    width = gutter_left[k - 1] + gutter_w[k - 1] + MARGIN
+    _track_x(tracks, gutter_left, gutter_w, k)
+    cards, notes = _cards(path, t, m, measured, grid, col_x, card_y, badge_w)
+    edges, junctions = _connectors(path, g, grid, tracks, cards, col_x, y)
+    edges += _loop_connectors(path, grid, loops, tracks, cards, corridor, gutter_left, gutter_w, k)
+    bands = _bands(path, m, measured, cards, grid, row_top)
+    first = cards[0]
+    start_y = y[0]
+    start = (MARGIN, start_y - START_H / 2, START_W, START_H)
+    start_label = Line(t("start"), MARGIN + START_W / 2, start_y + 5, SMALL_SIZE, True, kind="start")
+    legend, legend_marks, legend_roles, legend_bottom = _legend(path, t, bottom, width, m)
+    return Diagram(
+        width=width,
+        height=legend_bottom + MARGIN,
+        cards=cards,
+        notes=notes,
+        edges=edges,
+        bands=bands,
+        header=[Line(s, MARGIN, MARGIN + HEADER_SIZE + n * HEADER_LH, HEADER_SIZE, True, kind="header") for n, s in enumerate(header)],
+        start=start,
+        start_label=start_label,
+        legend=legend,
+        legend_marks=legend_marks,
+        legend_roles=legend_roles,
+        title=path.title,
+        description=t("diagram_desc", title=path.title, count=len(path.steps)),
+        language=path.language,
+        start_edge=((MARGIN + START_W, start_y), (first.x, start_y)),
+        columns=k,
+        rows=grid.rows,
+        junctions=junctions,
+    )
