@@ -1,6 +1,6 @@
-"""Full-build time for N generated paths, against MkDocs 1.6 on the same text.
+"""Full-build time for N generated paths, against MkDocs 1.6 and Hugo on the same text.
 
-    python benchmarks/build.py [--paths 1000] [--runs 3] [--no-mkdocs]
+    python benchmarks/build.py [--paths 1000] [--runs 3] [--no-mkdocs] [--no-hugo]
 
 Generates N paths (12 steps, 4 roles, 2 pilots, one fork each, a summary,
 a persona and a paragraph of client text and of professional notes per
@@ -11,8 +11,15 @@ them, and the median wall time of `runs` builds is printed with the
 ratio, the peak memory (max RSS of the build and its workers) and the time
 per path.
 
-The goal (issue 8): 1,000 paths in under half MkDocs' time (under 6 s,
-better under 3 s), under 300 MB, cost growing linearly to 10,000 paths.
+Hugo (Debian's `hugo` package) builds the same Markdown pages text only:
+a minimal theme of two layouts (a page, a list) and no taxonomies, RSS or
+sitemap, so it shows what a compiled generator needs for the words alone.
+
+Only the ratios mean anything on a shared, loaded machine: each line
+measures polku and its peers in the same run, one after the other.
+
+The goal (issue 19): 1,000 paths in at most 0.25x MkDocs' time and at most
+3x Hugo's, 10,000 paths under 300 MB, cost growing linearly to 10,000 paths.
 `--paths 200,1000,5000` runs several sizes to show the growth.
 """
 
@@ -105,6 +112,25 @@ def write_mkdocs(folder: Path, count: int) -> None:
         (docs / f"polku-{n:05d}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def write_hugo(folder: Path, markdown: Path) -> None:
+    """A text-only Hugo site of the MkDocs pages: two minimal layouts, no theme."""
+    (folder / "content").mkdir(parents=True)
+    (folder / "hugo.toml").write_text(
+        'baseURL = "http://localhost/"\ntitle = "Palvelupolut"\nlanguageCode = "fi"\n'
+        'disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]\n', encoding="utf-8")
+    layouts = folder / "layouts" / "_default"
+    layouts.mkdir(parents=True)
+    page = ('<!doctype html><html lang="fi"><head><meta charset="utf-8"><title>{{ .Title }} – {{ site.Title }}</title></head>'
+            '<body><main>{{ .Content }}</main></body></html>\n')
+    (layouts / "single.html").write_text(page, encoding="utf-8")
+    (layouts / "list.html").write_text(page.replace("{{ .Content }}", "{{ .Content }}<ul>{{ range .Pages }}"
+                                                    '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>'), encoding="utf-8")
+    for source in sorted((markdown / "docs").glob("polku-*.md")):
+        text = source.read_text(encoding="utf-8")
+        title, body = text.split("\n", 1)
+        (folder / "content" / source.name).write_text(f'---\ntitle: "{title[2:]}"\n---\n{body}', encoding="utf-8")
+
+
 def timed(command: list[str], cwd: Path) -> tuple[float, float]:
     """Wall seconds and peak memory (MB, the largest process of the command) of one run."""
     wrapper = [sys.executable, "-c", _MEASURE, *command]
@@ -130,11 +156,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--paths", default="1000", help="number of paths, or several: 200,1000,5000")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--no-mkdocs", action="store_true", help="time polku only")
+    parser.add_argument("--no-mkdocs", action="store_true", help="leave MkDocs out")
+    parser.add_argument("--no-hugo", action="store_true", help="leave Hugo out")
     args = parser.parse_args()
-    mkdocs = None if args.no_mkdocs else shutil.which("mkdocs")
+    mkdocs = None if args.no_mkdocs else shutil.which("mkdocs") or _beside_python("mkdocs")
     if not args.no_mkdocs and mkdocs is None:
-        print("MkDocs is not installed (pip install mkdocs==1.6.1): timing polku only", file=sys.stderr)
+        print("MkDocs is not installed (pip install mkdocs==1.6.1): leaving it out", file=sys.stderr)
+    hugo = None if args.no_hugo else shutil.which("hugo")
+    if not args.no_hugo and hugo is None:
+        print("Hugo is not installed (apt-get install hugo): leaving it out", file=sys.stderr)
+    print("The machine may be shared: compare the ratios, measured in this run, rather than the seconds.")
     print(f"{os.cpu_count()} core(s); median of {args.runs} run(s); each build a fresh process")
     for count in (int(n) for n in args.paths.split(",")):
         work = Path(tempfile.mkdtemp(prefix="polku-bench-"))
@@ -145,14 +176,26 @@ def main() -> None:
             seconds = statistics.median(t for t, _ in polku)
             memory = max(m for _, m in polku)
             line = f"{count:>6} paths  polku {seconds:6.2f} s ({seconds / count * 1000:5.2f} ms/path, peak {memory:4.0f} MB)"
-            if mkdocs:
+            if mkdocs or hugo:
                 write_mkdocs(work / "mk", count)
+            if mkdocs:
                 theirs = [timed([mkdocs, "build", "--quiet", "--site-dir", "site"], work / "mk") for _ in range(args.runs)]
                 their_seconds = statistics.median(t for t, _ in theirs)
-                line += f"  MkDocs {their_seconds:6.2f} s (peak {max(m for _, m in theirs):4.0f} MB)  ratio {seconds / their_seconds:.2f}"
+                line += f"  MkDocs {their_seconds:6.2f} s (peak {max(m for _, m in theirs):4.0f} MB, polku/MkDocs {seconds / their_seconds:.2f})"
+            if hugo:
+                write_hugo(work / "hugo", work / "mk")
+                theirs = [timed([hugo, "--quiet", "--destination", "public"], work / "hugo") for _ in range(args.runs)]
+                their_seconds = statistics.median(t for t, _ in theirs)
+                line += f"  Hugo {their_seconds:6.2f} s (peak {max(m for _, m in theirs):4.0f} MB, polku/Hugo {seconds / their_seconds:.2f})"
             print(line, flush=True)
         finally:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _beside_python(name: str) -> str | None:
+    """A tool installed into this Python's environment (a venv not on PATH)."""
+    candidate = Path(sys.executable).parent / name
+    return str(candidate) if candidate.is_file() else None
 
 
 if __name__ == "__main__":
