@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from array import array
 from functools import lru_cache
 
 import snowballstemmer
@@ -119,8 +120,12 @@ def _path_docs(path: Path, role_anchor) -> list[tuple[tuple, dict[str, int]]]:
 _cache: dict[tuple[str, str], tuple[Path, list]] = {}
 
 
-def _cached_path_docs(path: Path, role_anchor) -> list:
-    """serve's loader gives an unchanged file the same Path object: its docs are reused."""
+def _cached_path_docs(path: Path, role_anchor, keep: bool = True) -> list:
+    """serve's loader gives an unchanged file the same Path object: its docs are reused.
+    A build reads each path once and keeps nothing (keep=False): the terms of
+    10,000 paths would hold over a hundred megabytes to no use."""
+    if not keep:
+        return _path_docs(path, role_anchor)
     key = (path.id, path.language)
     hit = _cache.get(key)
     if hit is not None and hit[0] is path:
@@ -144,14 +149,14 @@ def _base36(n: int) -> str:
     return out
 
 
-def search_data(site: Site, paths: tuple[Path, ...], language: str, role_anchor) -> dict:
+def search_data(site: Site, paths: tuple[Path, ...], language: str, role_anchor, keep_docs: bool = True) -> dict:
     """The search data of one edition (its paths, in one language).
 
     `paths` lists [id, title] per path; a doc is [kind (0 path, 1 step, 2 role),
     title, path number (-1: a shared role), anchor (step id or role anchor),
     step number, pilot 0/1]; the page makes the links from these."""
     rows: list[list] = []
-    postings: dict[str, list] = {}
+    postings: dict[str, array] = {}  # term -> doc number, field mask, doc number, ... (machine ints: a tenth of a list's memory)
 
     def add(row: list, terms: dict[str, int]) -> None:
         number = len(rows)
@@ -159,7 +164,7 @@ def search_data(site: Site, paths: tuple[Path, ...], language: str, role_anchor)
         for term, mask in terms.items():
             found = postings.get(term)
             if found is None:
-                postings[term] = [number, mask]
+                postings[term] = array("l", (number, mask))
             else:
                 found.append(number)
                 found.append(mask)
@@ -167,7 +172,7 @@ def search_data(site: Site, paths: tuple[Path, ...], language: str, role_anchor)
     for role in site.shared_roles.get(language, {}).values():
         add([KIND["role"], role.name, -1, f"role-{role.id}", 0, 0], _doc_terms([(TITLE, role.name), (TEXT, role.text)], language))
     for index, path in enumerate(paths):
-        for (kind, title, anchor, number, pilot), terms in _cached_path_docs(path, role_anchor):
+        for (kind, title, anchor, number, pilot), terms in _cached_path_docs(path, role_anchor, keep_docs):
             add([kind, title, index, anchor, number, pilot], terms)
     limit = max(COMMON_MIN_DOCS, int(len(rows) * COMMON_SHARE))
     common = sorted(term for term, found in postings.items() if len(found) // 2 > limit)
@@ -186,9 +191,9 @@ def search_data(site: Site, paths: tuple[Path, ...], language: str, role_anchor)
     return {"paths": [[path.id, path.title] for path in paths], "docs": rows, "terms": encoded, "common": common}
 
 
-def search_script(site: Site, paths: tuple[Path, ...], language: str, role_anchor) -> bytes:
+def search_script(site: Site, paths: tuple[Path, ...], language: str, role_anchor, keep_docs: bool = True) -> bytes:
     """The edition's search data as a script that sets window.polkuSearch."""
-    data = search_data(site, paths, language, role_anchor)
+    data = search_data(site, paths, language, role_anchor, keep_docs)
     data["count"] = count_forms(language)
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     body = body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("</", "<\\/")

@@ -16,6 +16,7 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path as FsPath
+from typing import Iterator
 
 import jinja2
 from babel import dates as babel_dates
@@ -288,33 +289,39 @@ def render_path(job: PathJob, env: jinja2.Environment) -> dict[str, bytes]:
 def render_common(site: Site, env: jinja2.Environment) -> dict[str, bytes]:
     """The pages about the whole site, per language: index, roles, pilots and the
     accessibility statement; and the assets."""
-    files: dict[str, bytes] = {}
+    return {name: data if isinstance(data, bytes) else "".join(data).encode("utf-8") for name, data in common_files(site, env)}
+
+
+def common_files(site: Site, env: jinja2.Environment, keep_search_docs: bool = True) -> Iterator[tuple[str, "bytes | Iterator[str]"]]:
+    """render_common one file at a time, a page as the template's stream of text,
+    so that a build writes each as it comes and never holds them all: the roles
+    page of 10,000 paths alone is tens of megabytes. keep_search_docs: remember
+    each path's search terms for the next call (`serve`; a build calls once)."""
     all_editions = editions(site)
     for edition in all_editions:
         t = translator(edition.language)
         root = edition.root
         common = {"site": site, "t": t, "T": strings(edition.language), "edition": edition, "editions": all_editions, "build_date": _source_date()}
         index_versions = [(e.language, root + e.prefix + "index.html") for e in all_editions]
-        files[f"{edition.prefix}index.html"] = env.get_template("index.html").render(
+        yield f"{edition.prefix}index.html", env.get_template("index.html").generate(
             **common, lang=edition.language, up=root, versions=index_versions, search_algorithm=search.STEMMERS[edition.language],
             page_title=site.title if not edition.prefix else f"{t('all_paths')} – {site.title}",
-        ).encode("utf-8")
-        files[f"{edition.prefix}search-index.js"] = search.search_script(site, edition.paths, edition.language, role_anchor)
+        )
+        yield f"{edition.prefix}search-index.js", search.search_script(site, edition.paths, edition.language, role_anchor, keep_search_docs)
 
-        def section(name: str, template: str, title: str, **extra) -> None:
-            files[f"{edition.prefix}{name}/index.html"] = env.get_template(template).render(
+        def section(name: str, template: str, title: str, **extra) -> tuple[str, Iterator[str]]:
+            return f"{edition.prefix}{name}/index.html", env.get_template(template).generate(
                 **common, **extra, lang=edition.language, up=root + "../",
                 versions=[(e.language, f"{root}../{e.prefix}{name}/index.html") for e in all_editions],
                 page_title=f"{title} – {site.title}",
-            ).encode("utf-8")
+            )
 
-        section("roles", "roles.html", t("roles_title"), roles=_role_directory(site, edition))
-        section("pilots", "pilots.html", t("pilots_title"), pilots=[(p, s) for p in edition.paths for s in p.steps if s.pilot])
-        section("accessibility", "accessibility.html", t("a11y_title"))
+        yield section("roles", "roles.html", t("roles_title"), roles=_role_directory(site, edition))
+        yield section("pilots", "pilots.html", t("pilots_title"), pilots=[(p, s) for p in edition.paths for s in p.steps if s.pilot])
+        yield section("accessibility", "accessibility.html", t("a11y_title"))
     for name, data in _assets(env):
-        files[f"assets/{name}"] = data
-    files[MARKER] = MARKER_TEXT  # what lets the next build replace this folder (polku/outdir.py)
-    return files
+        yield f"assets/{name}", data
+    yield MARKER, MARKER_TEXT  # what lets the next build replace this folder (polku/outdir.py)
 
 
 def render_site(site: Site, templates: FsPath, pdf: bool = False) -> dict[str, bytes]:
@@ -412,6 +419,18 @@ def write_files(files: dict[str, bytes], root: FsPath) -> None:
         target.write_bytes(files[relative])
 
 
+def _write_streamed(root: FsPath, relative: str, data: "bytes | Iterator[str]") -> None:
+    """One file of common_files: bytes as they are, a page as its text comes."""
+    target = _safe_join(root, relative)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, bytes):
+        target.write_bytes(data)
+        return
+    with target.open("w", encoding="utf-8", newline="") as out:
+        for chunk in data:
+            out.write(chunk)
+
+
 def _render_and_write(job: tuple[PathJob, FsPath, FsPath]) -> list[str]:
     """In a worker: one path's files, written straight into the staging folder
     (only their names travel back)."""
@@ -430,10 +449,10 @@ def build(paths: FsPath, templates: FsPath, out: FsPath, shown: str | None = Non
     names: list[str] = []
 
     def fill(staging: FsPath) -> None:
-        def site_pages() -> None:  # here, while the workers render the paths
-            common = render_common(site, environment(templates))
-            write_files(common, staging)
-            names.extend(common)
+        def site_pages() -> None:  # here, while the workers render the paths, one file at a time
+            for name, data in common_files(site, environment(templates), keep_search_docs=load_cache is not None):
+                _write_streamed(staging, name, data)
+                names.append(name)
 
         jobs = [(job, templates, staging) for job in path_jobs(site, pdf)]
         for written in workers_run(_render_and_write, jobs, workers, meanwhile=site_pages):
