@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from polku import markup
 
-# Letters, Finnish and Sámi ones, punctuation, digits, spaces, line breaks and
-# every Markdown mark, so that both sides of the shortcut are exercised.
+# Two kinds of draws. Prose the shortcut takes: lines that mostly start with a letter and end
+# without a space, of letters (Finnish and Sámi ones too), digits, punctuation and spaces,
+# in paragraphs; nearly all of them reach the assertion. And any mix of those with every
+# Markdown mark, line starts that make lists, quotes and code and line ends that break a line among them: these catch a
+# shortcut taken where Markdown would do something (`assume` drops those the shortcut
+# rightly leaves to Markdown, about 5 in 6 of them).
+# A line mostly starts with a letter; sometimes as a list, a quote, a heading or code does.
+LINE_START = st.sampled_from(list("aäöåŋSÄzx") * 8 + ["1. ", "2) ", "- ", "+ ", "> ", "# ", "    ", " ", "| ", ": "])
+PROSE_CHAR = st.sampled_from(list("aäöå ŋ.,;()-–'\"?!%/0123456789+=#|~:") + [" ", "  ", "http://x.fi"])
+PROSE_LINE = st.builds(lambda first, rest: (first + "".join(rest)).rstrip(" "), LINE_START, st.lists(PROSE_CHAR, max_size=30))
+PROSE = st.lists(st.tuples(PROSE_LINE, st.sampled_from(["\n"] * 4 + ["\n\n"] * 3 + ["\n\n\n", "  \n"])), min_size=1, max_size=4).map(
+    lambda lines: "".join(line + gap for line, gap in lines).rstrip("\n"))
 ALPHABET = st.sampled_from(list("aäöå ŋ.,:;()-–'\"?!%/0123456789\n\n  *_`[]<>&#>+=|~\\\t") + ["\r\n", "1. ", "- ", "    ", "http://x.fi"])
 
 
-@settings(max_examples=1500, deadline=None)
-@given(st.lists(ALPHABET, max_size=40).map("".join))
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(PROSE, st.lists(ALPHABET, max_size=40).map("".join)))
 def test_plain_paragraphs_shortcut_matches_markdown(text: str) -> None:
-    if markup._MARKDOWN_SYNTAX.search(text) or not text:
-        return
+    assume(text and not markup._MARKDOWN_SYNTAX.search(text))
     markup.render.cache_clear()
     md = markup._renderer()
     md.reset()
