@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import jsonschema
-import yaml
 
 from polku.cli import main
 
@@ -78,16 +77,26 @@ def test_failing_template_leaves_previous_site(runner, tmp_path):
     assert _snapshot(out) == before
 
 
-def test_schema_accepts_bundled_paths_and_rejects_a_misspelt_key(runner):
+def test_schema_accepts_every_bundled_path_and_names_a_misspelt_key(runner):
+    from polku import yamlread
+    from polku.load import boolean_keys
+
+    def data(path: Path):
+        doc, problems = yamlread.read(path.read_text(encoding="utf-8"), path.name, boolean_keys())
+        assert not problems
+        return doc.data
+
     result = runner.invoke(main, ["schema"])
     assert result.exit_code == 0
-    schema = json.loads(result.output)
-    validator = jsonschema.Draft202012Validator(schema)
-    for file in ["suvi.yaml", "valtteri.yaml"]:
-        data = yaml.safe_load((PATHS / file).read_text(encoding="utf-8"))
-        assert list(validator.iter_errors(data)) == []
-    data["steps"][0]["tittle"] = "x"
-    assert list(validator.iter_errors(data))
+    validator = jsonschema.Draft202012Validator(json.loads(result.output))
+    files = sorted(PATHS.glob("[!_]*.yaml"))
+    assert len(files) >= 2
+    for file in files:
+        assert list(validator.iter_errors(data(file))) == [], file.name
+    suvi = data(PATHS / "suvi.yaml")
+    suvi["steps"][0]["titel"] = suvi["steps"][0].pop("title")
+    messages = [e.message for e in validator.iter_errors(suvi)]
+    assert any("titel" in m for m in messages) and any("title" in m for m in messages)
 
 
 def test_build_py_runs_from_a_checkout_without_traceback(tmp_path):

@@ -405,18 +405,15 @@ def test_review_pages_pass_axe(browser, review_site):
 
 
 def test_review_pages_pass_the_nu_html_checker(review_site):
-    import json
     import shutil
 
-    from .test_quality import VNU, _need
+    from .test_quality import VNU, _need, nu_check
 
     _need(VNU, "vnu-jar")
     java = shutil.which("java")
     if not java:
         pytest.skip("no Java to run the Nu Html Checker (apt-get install default-jre-headless)")
-    files = [str(p) for p in sorted(review_site.rglob("*.html"))]
-    run = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json", *files], capture_output=True, text=True)
-    messages = [f"{m.get('url', '').rsplit('/review/', 1)[-1]}:{m.get('lastLine')}: {m.get('message')}" for m in json.loads(run.stderr or '{"messages": []}')["messages"]]
+    messages = nu_check(java, [str(p) for p in sorted(review_site.rglob("*.html"))])
     assert messages == []
 
 

@@ -69,6 +69,21 @@ def test_axe_finds_nothing_in_the_walk_the_presentation_and_my_path(browser, fea
     context.close()
 
 
+def nu_check(java: str, files: list[str], *options: str) -> list[str]:
+    """The Nu Html Checker's errors in `files`, as "file:line: message". Its exit code must
+    agree with what it printed: 0 with no message, 1 with some; anything else (a crash, a
+    Java error, a report this cannot read) fails the test that asked."""
+    assert files, "nothing to check"
+    run = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json", *options, *files], capture_output=True, text=True)
+    try:
+        report = json.loads(run.stderr)
+    except ValueError:
+        raise AssertionError(f"the Nu Html Checker exited with {run.returncode} and no report: {run.stderr[-500:]}") from None
+    found = [f"{'/'.join(m.get('url', '').rsplit('/', 2)[-2:])}:{m.get('lastLine')}: {m.get('message')}" for m in report["messages"]]
+    assert run.returncode == (1 if found else 0), f"the Nu Html Checker exited with {run.returncode} and {len(found)} message(s)"
+    return found
+
+
 def test_every_page_and_diagram_passes_the_nu_html_checker(bundled_site, feature_site):
     _need(VNU, "vnu-jar")
     java = shutil.which("java")
@@ -76,13 +91,7 @@ def test_every_page_and_diagram_passes_the_nu_html_checker(bundled_site, feature
         pytest.skip("no Java to run the Nu Html Checker (apt-get install default-jre-headless)")
     html = [str(p) for site in (bundled_site, feature_site) for p in _pages(site)]
     svg = [str(p) for site in (bundled_site, feature_site) for p in sorted(site.rglob("*.svg")) if "assets" not in p.parts]
-    messages = []
-    for files, extra in ((html, []), (svg, ["--svg"])):
-        run = subprocess.run([java, "-jar", str(VNU), "--errors-only", "--format", "json", *extra, *files], capture_output=True, text=True)
-        found = [f"{m.get('url', '').rsplit('/site/', 1)[-1]}:{m.get('lastLine')}: {m.get('message')}" for m in json.loads(run.stderr or '{"messages": []}')["messages"]]
-        # The checker's exit code too: 1 with no message parsed means it failed in a way this test cannot read.
-        assert run.returncode == 0 or found, f"the Nu Html Checker exited with {run.returncode}: {run.stderr[-500:]}"
-        messages += found
+    messages = nu_check(java, html) + nu_check(java, svg, "--svg")
     assert messages == []
 
 

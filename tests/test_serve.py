@@ -10,11 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-import jsonschema
 import pytest
 
-from polku import yamlread
-from polku.load import boolean_keys, load_site
+from polku.load import load_site
 
 from .conftest import PATHS, ROOT, TEMPLATES
 
@@ -54,24 +52,7 @@ def test_new_refuses_a_bad_id_and_an_existing_file(tmp_path: Path):
     assert again.returncode == 2 and "already exists" in again.stderr
 
 
-# ---------------------------------------------------------------- schema
-
-
-def _data(path: Path):
-    doc, problems = yamlread.read(path.read_text(encoding="utf-8"), path.name, boolean_keys())
-    assert not problems
-    return doc.data
-
-
-def test_schema_accepts_the_bundled_paths_and_rejects_a_misspelt_key():
-    schema = json.loads(_cli("schema").stdout)
-    validator = jsonschema.Draft202012Validator(schema)
-    for file in sorted(PATHS.glob("[!_]*.yaml")):
-        assert list(validator.iter_errors(_data(file))) == [], file.name
-    data = _data(PATHS / "suvi.yaml")
-    data["steps"][0]["titel"] = data["steps"][0].pop("title")
-    messages = [e.message for e in validator.iter_errors(data)]
-    assert any("titel" in m for m in messages) and any("title" in m for m in messages)
+# The schema itself is tested in test_cli.py (test_schema_accepts_every_bundled_path_and_names_a_misspelt_key).
 
 
 # ---------------------------------------------------------------- serve
