@@ -44,14 +44,30 @@ def _open(browser, url: str, width: int = 1366):
 
 
 @pytest.mark.parametrize("base", ["file", "http"])
-def test_every_page_loads_clean(browser, bundled_site, server, base):
+def test_every_page_loads_clean_and_its_links_and_step_anchors_resolve(browser, bundled_site, server, base):
+    """Each page opened once per way of serving it: no error, a title, its language, and
+    every link to the site's own files leads to a file that has the anchor it names."""
     root = bundled_site.as_uri() + "/" if base == "file" else server
+    checked = 0
     for name in _pages(bundled_site):
         page, problems = _open(browser, root + name)
         assert page.title(), name
         assert page.evaluate("document.documentElement.lang") == "fi"
+        links = page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)")
         page.close()
         assert problems == [], (name, problems)
+        for href in links:
+            if not href.startswith(root):
+                continue
+            target, _, anchor = href[len(root):].partition("#")
+            file = bundled_site / (target or "index.html")
+            if file.is_dir() or target.endswith("/"):
+                file = file / "index.html"
+            assert file.is_file(), (name, href)
+            if anchor:
+                assert f'id="{anchor}"' in file.read_text(encoding="utf-8"), (name, href)
+                checked += 1
+    assert checked > 20, "step and role anchors were among the links"
 
 
 def test_every_feature_page_loads_clean_with_its_language(browser, feature_site):
@@ -69,23 +85,6 @@ def test_every_feature_page_loads_clean_with_its_language(browser, feature_site)
                 target = Path(href[len("file://"):].split("#")[0])
                 assert target.is_file(), (name, href)
     assert len(titles) == len(_pages(feature_site)), "page titles are unique"
-
-
-def test_internal_links_and_step_anchors_resolve(browser, bundled_site, server):
-    for name in _pages(bundled_site):
-        page, _ = _open(browser, server + name)
-        links = page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)")
-        page.close()
-        for href in links:
-            if not href.startswith(server):
-                continue
-            target, _, anchor = href[len(server):].partition("#")
-            file = bundled_site / (target or "index.html")
-            if file.is_dir() or target.endswith("/"):
-                file = file / "index.html"
-            assert file.is_file(), (name, href)
-            if anchor:
-                assert f'id="{anchor}"' in file.read_text(encoding="utf-8"), (name, href)
 
 
 @pytest.mark.parametrize("which", ["bundled_site", "feature_site"])
