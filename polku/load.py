@@ -9,96 +9,23 @@ every check runs, and all diagnostics are raised together at the end.
 
 from __future__ import annotations
 
-import copy
 import errno
 import hashlib
-import html
-import json
 import os
-import re
 import stat
-from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import date
-from functools import cache
-from importlib import resources
 from pathlib import Path as FsPath
-from typing import Any, Iterable
-from urllib.parse import unquote
 
-
-from . import marks, yamlread
-from .errors import ContentError, Diagnostic, cut, did_you_mean, one_line, quote
+from . import marks, schema_check, yamlread
+from .errors import ContentError, Diagnostic, did_you_mean
+from .load_path import _dict, _look_problems, _mark_roles, _roles_from, _text, build_path
+from .model import Accessibility, LANGUAGES, RESERVED_IDS, Path, Role, Site
+from .schema_check import ID_RE, boolean_keys, schema, suggest_id
 from .workers import run as workers_run
-from .model import Accessibility, LANGUAGES, RESERVED_IDS, Link, Mark, Path, Phase, Pilot, Role, Site, Step
 
-# Used with fullmatch: '$' would also match before a final newline ("one\n").
-ID_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
-SAFE_SCHEMES = ("http", "https", "mailto", "tel")
-_SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
-_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\xa0\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+__all__ = ["load_site", "check_site", "read_source", "schema", "boolean_keys", "ID_RE", "MAX_FILE_BYTES"]
 
 DEFAULT_SITE = {"title": "Palvelupolut", "organisation": "", "language": "fi", "base_url": ""}
-
-
-@cache
-def schema() -> dict:
-    """The JSON Schema of a path file: the one description of the format."""
-    return json.loads(resources.files("polku").joinpath("schema.json").read_text(encoding="utf-8"))
-
-
-@cache
-def _validator(definition: str | None) -> "jsonschema.Draft202012Validator":
-    """jsonschema's validator, for the messages: imported only when a file has a
-    problem (it takes a tenth of a second to import)."""
-    import jsonschema
-
-    target = _schema_of(_python_schema(), definition)
-    return jsonschema.Draft202012Validator(target, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
-
-
-def _python_pattern(pattern: str) -> str:
-    """A schema pattern as JSON Schema means it (ECMA-262, where '$' is the end
-    of the text) in Python's re, where '$' also matches before a final newline:
-    "one\n" is not an id. (fastjsonschema does the same to its copy.)"""
-    return pattern[:-1] + r"\Z" if pattern.endswith("$") and not pattern.endswith("\\$") else pattern
-
-
-@cache
-def _python_schema() -> dict:
-    def walk(node: Any) -> Any:
-        if isinstance(node, dict):
-            return {k: _python_pattern(v) if k == "pattern" and isinstance(v, str) else walk(v) for k, v in node.items()}
-        if isinstance(node, list):
-            return [walk(v) for v in node]
-        return node
-
-    return walk(schema())
-
-
-def _schema_of(full: dict, definition: str | None) -> dict:
-    """The whole schema (a path file), or one of its definitions (site, roles)."""
-    return full if definition is None else {"$defs": full["$defs"], "$ref": f"#/$defs/{definition}"}
-
-
-@cache
-def boolean_keys() -> frozenset[str]:
-    """Keys the schema types as boolean: the only ones where yes/no mean true/false."""
-    found: set[str] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for name, sub in node.get("properties", {}).items():
-                if isinstance(sub, dict) and sub.get("type") == "boolean":
-                    found.add(name)
-            for sub in node.values():
-                walk(sub)
-        elif isinstance(node, list):
-            for sub in node:
-                walk(sub)
-
-    walk(schema())
-    return frozenset(found)
 
 
 # ---------------------------------------------------------------- files
@@ -164,7 +91,7 @@ def _classify(folder: FsPath, shown_folder: str, problems: list[Diagnostic]) -> 
             continue
         if not ID_RE.fullmatch(base):
             problems.append(
-                Diagnostic(shown, 1, 1, f"the file name '{name}' is not a valid path id: use only lowercase letters a-z, digits and '-' (e.g. '{_suggest_id(base)}.yaml')")
+                Diagnostic(shown, 1, 1, f"the file name '{name}' is not a valid path id: use only lowercase letters a-z, digits and '-' (e.g. '{suggest_id(base)}.yaml')")
             )
             continue
         if base in RESERVED_IDS:
@@ -174,12 +101,6 @@ def _classify(folder: FsPath, shown_folder: str, problems: list[Diagnostic]) -> 
             continue
         files.append(_File(entry, shown, "path", id=base, language=lang or None))
     return files
-
-
-def _suggest_id(text: str) -> str:
-    table = str.maketrans({"ä": "a", "ö": "o", "å": "a", "Ä": "a", "Ö": "o", "Å": "a", " ": "-", "_": "-"})
-    cleaned = re.sub(r"[^a-z0-9-]", "", text.translate(table).lower()).strip("-")
-    return re.sub(r"-+", "-", cleaned) or "polku"
 
 
 MAX_FILE_BYTES = 256 * 1024  # 35 times the longest path file there is; read and built in well under a second
@@ -226,352 +147,6 @@ def _read(file: _File, problems: list[Diagnostic]) -> None:
     file.doc = doc
 
 
-# ---------------------------------------------------------------- schema errors
-
-
-def _show(pointer: Iterable[Any]) -> str:
-    """('steps', 2, 'roles') -> 'steps[3].roles': positions counted from 1, as editors count."""
-    out = ""
-    for part in pointer:
-        part = part if isinstance(part, int) else cut(one_line(str(part)))
-        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
-
-
-@cache
-def _accepts(definition: str | None):
-    """A fast yes/no check of the same schema (fastjsonschema compiles it to
-    Python, 25 times faster than jsonschema's walk). Most files are fine; only
-    those it refuses are walked by jsonschema for the messages editors read."""
-    import fastjsonschema
-
-    # A deep copy: fastjsonschema rewrites the $refs it resolves in place.
-    target = _schema_of({**copy.deepcopy(schema()), "$schema": "http://json-schema.org/draft-07/schema#"}, definition)  # every keyword used is draft-07
-    return fastjsonschema.compile(target, formats={"date": _is_date})
-
-
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
-
-
-def _is_date(value: str) -> bool:
-    """The JSON Schema "date" format as jsonschema checks it: YYYY-MM-DD, a real day."""
-    try:
-        return bool(_DATE_RE.fullmatch(value)) and bool(date.fromisoformat(value))
-    except ValueError:
-        return False
-
-
-def _schema_problems(file: _File, definition: str | None) -> list[Diagnostic]:
-    assert file.doc is not None
-    try:
-        _accepts(definition)(file.doc.data)
-        return []
-    except Exception:  # noqa: BLE001 - JsonSchemaValueException, or anything odd: ask jsonschema
-        pass
-    problems = []
-    for error in _validator(definition).iter_errors(file.doc.data):
-        problems.extend(_describe(error, file))
-    return problems
-
-
-def _describe(error: "jsonschema.ValidationError", file: _File) -> list[Diagnostic]:
-    doc = file.doc
-    assert doc is not None
-    pointer = tuple(error.absolute_path)
-    where = _show(pointer)
-    prefix = f"{where}: " if where else ""
-    value = error.instance
-    kind = error.validator
-
-    def at(message: str, ptr: tuple = pointer, key: bool = False) -> Diagnostic:
-        line, col = doc.locate(ptr, key=key)
-        return Diagnostic(file.shown, line, col, message)
-
-    if kind == "additionalProperties" and isinstance(value, dict):
-        allowed = set(error.schema.get("properties", {}))
-        out = []
-        for name in sorted(set(value) - allowed):
-            out.append(at(f"{prefix}unknown key {quote(name)}{did_you_mean(name, allowed)}", pointer + (name,), key=True))
-        return out
-    if kind == "propertyNames":
-        return [at(f"{prefix}{quote(value)} is not a valid id: use only lowercase letters a-z, digits and '-' (e.g. {quote(_suggest_id(str(value)))})", pointer + (value,), key=True)]
-    if kind == "required":
-        missing = re.findall(r"'([^']*)' is a required property", error.message)
-        name = missing[0] if missing else "a value"
-        if not pointer:
-            return [at(f"'{name}' is missing; every path needs '{name}:'")]
-        return [at(f"{prefix}'{name}' is missing")]
-    if kind == "oneOf":
-        branch = 1 if isinstance(value, dict) else 0 if isinstance(value, str) else None
-        sub = [e for e in error.context or [] if branch is not None and e.relative_schema_path and e.relative_schema_path[0] == branch]
-        if sub:
-            return [d for e in sub for d in _describe(e, file)]
-        return [at(f"{prefix}write a short text, or 'text:' and 'status:' on their own lines below it")]
-    if kind == "type":
-        return [at(prefix + _type_message(error.validator_value, value))]
-    if kind == "minItems":
-        return [at(f"{prefix}needs at least one step" if pointer == ("steps",) else f"{prefix}needs at least one item")]
-    if kind == "minLength":
-        return [at(f"{prefix}is empty; write a value or delete the line")]
-    if kind == "maxLength":
-        return [at(f"{prefix}is too long ({len(value)} characters; at most {error.validator_value})")]
-    if kind == "pattern":
-        return [at(prefix + _pattern_message(error.validator_value, value))]
-    if kind == "enum":
-        choices = ", ".join(map(str, error.validator_value))
-        if value is None:
-            return [at(f"{prefix}is empty; write one of {choices}")]
-        return [at(f"{prefix}{quote(value)} is not one of the allowed values: {choices}{did_you_mean(str(value), map(str, error.validator_value))}")]
-    if kind == "format" and error.validator_value == "date":
-        return [at(f"{prefix}{quote(value)} is not a real date; write it as YYYY-MM-DD, e.g. 2024-02-29")]
-    return [at(f"{prefix}{error.message}")]  # a schema rule with no plain-words version yet
-
-
-def _type_message(expected: str, value: Any) -> str:
-    if value is None:
-        return {
-            "boolean": "is empty; write true or false",
-            "array": "is empty; write a list, e.g. [a, b], or delete the line",
-            "object": "is empty; write its keys on the lines below it, indented, or delete the line",
-        }.get(expected, "is empty; write a value or delete the line")
-    got = "a list" if isinstance(value, list) else "a group of 'key: value' lines" if isinstance(value, dict) else quote(value)
-    if expected == "string":
-        return f"should be text, not {got}; check the indentation, or put the text in quotes"
-    if expected == "boolean":
-        return f"should be true or false, not {got}"
-    if expected == "array":
-        if isinstance(value, str):
-            return f"should be a list: write [{cut(one_line(value))}]"
-        return f"should be a list ('- item' lines or [a, b]), not {got}"
-    if expected == "object":
-        return f"should be a group of 'key: value' lines, indented below it, not {got}"
-    return f"should be {expected}, not {got}"
-
-
-def _pattern_message(pattern: str, value: str) -> str:
-    if pattern in (schema()["$defs"]["id"]["pattern"], _python_pattern(schema()["$defs"]["id"]["pattern"])):
-        return f"{quote(value)} is not a valid id: use only lowercase letters a-z, digits and '-' (e.g. {quote(_suggest_id(value))})"
-    if "\\n" in pattern:
-        return "must fit on one line; use a text field such as 'text:' for longer text"
-    if pattern.startswith("^https?"):
-        return f"{quote(value)} should be a web address starting with http:// or https:// and ending with '/'"
-    return f"{quote(value)} cannot contain spaces"
-
-
-# ---------------------------------------------------------------- the model
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _list(value: Any) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _roles_from(data: Any, shared: bool) -> dict[str, Role]:
-    return {
-        rid: Role(rid, _text(r.get("name")), _text(r.get("text")), shared, _text(r.get("symbol")), _text(r.get("colour")), _text(r.get("icon")))
-        for rid, r in _dict(data).items()
-        if isinstance(rid, str) and isinstance(r, dict)
-    }
-
-
-LOOK_KEYS = ("symbol", "colour", "icon")
-
-
-def _look_problems(data: Any, prefix: tuple, at, translation_of: str = "") -> None:
-    """An unusable symbol, colour or icon in a roles mapping; in a translation, any of them:
-    a translation shows its original's marks, so the look is set in one place."""
-    for rid, definition in _dict(data).items():
-        definition = _dict(definition)
-        where = ".".join(map(str, prefix + (rid,)))
-        if translation_of:
-            for key in LOOK_KEYS:
-                if key in definition:
-                    at(prefix + (rid, key), f"{where}.{key}: a translation shows the marks of {translation_of}; set '{key}:' there and delete it here", True)
-            continue
-        for key, message in marks.look_problems(definition):
-            at(prefix + (rid, key), f"{where}.{key}: {message}", False)
-
-
-def _mark_roles(roles: dict[str, Role], given: dict[str, Mark]) -> dict[str, Role]:
-    return {rid: replace(role, mark=given[rid]) if rid in given else role for rid, role in roles.items()}
-
-
-def url_is_safe(url: str) -> bool:
-    """Only http, https, mailto, tel and relative addresses may be linked."""
-    # Judge the address as a browser would read it: entities and %-escapes decoded.
-    cleaned = _INVISIBLE.sub("", html.unescape(unquote(url)))
-    match = _SCHEME_RE.match(cleaned)
-    return match is None or match.group(1).lower() in SAFE_SCHEMES
-
-
-def _build_path(file: _File, site_language: str, site_organisation: str, shared: dict[str, Role], problems: list[Diagnostic]) -> Path:
-    doc = file.doc
-    assert doc is not None
-    data = _dict(doc.data)
-
-    def at(pointer: tuple, message: str, key: bool = False, warning: bool = False) -> None:
-        line, col = doc.locate(pointer, key=key)
-        problems.append(Diagnostic(file.shown, line, col, message, warning))
-
-    language = _text(data.get("language")) or file.language or site_language
-    if file.language and data.get("language") not in (None, file.language):
-        at(("language",), f"language: the file name says '{file.language}' but the file says '{data.get('language')}'; make them the same")
-        language = file.language
-
-    local = _roles_from(data.get("roles"), shared=False)
-    for rid in local:
-        if rid in shared:
-            at(("roles", rid), f"roles.{rid}: role '{rid}' is already defined in _roles.yaml; remove it here, or give it another id", key=True)
-    _look_problems(data.get("roles"), ("roles",), lambda pointer, message, key: at(pointer, message, key=key), f"{file.id}.yaml" if file.language else "")
-    roles = {**shared, **local}
-
-    phases = []
-    phase_ids: set[str] = set()
-    for i, raw in enumerate(_list(data.get("phases"))):
-        raw = _dict(raw)
-        pid = _text(raw.get("id"))
-        if pid in phase_ids:
-            at(("phases", i, "id"), f"phases[{i + 1}].id: the phase id '{pid}' is used twice; give each phase its own id")
-        phase_ids.add(pid)
-        phases.append(Phase(pid, _text(raw.get("title"))))
-
-    raw_steps = [_dict(s) for s in _list(data.get("steps"))]
-    ids = [_text(s.get("id")) or str(i + 1) for i, s in enumerate(raw_steps)]
-    for i, sid in enumerate(ids):
-        if sid in ids[:i]:
-            first = ids.index(sid) + 1
-            pointer = ("steps", i, "id") if "id" in raw_steps[i] else ("steps", i)
-            at(pointer, f"steps[{i + 1}]: the step id '{sid}' is already used by step {first}; give each step its own id")
-
-    steps = []
-    for i, raw in enumerate(raw_steps):
-        here = f"steps[{i + 1}]"
-        phase = raw.get("phase")
-        if isinstance(phase, str) and phase not in phase_ids:
-            if phase_ids:
-                at(("steps", i, "phase"), f"{here}.phase: unknown phase '{phase}'{did_you_mean(phase, phase_ids)}")
-            else:
-                at(("steps", i, "phase"), f"{here}.phase: the path defines no phases; add 'phases:' at the top level or delete this line")
-        step_roles = [r for r in _list(raw.get("roles")) if isinstance(r, str)]
-        for j, rid in enumerate(_list(raw.get("roles"))):
-            if isinstance(rid, str) and rid not in roles:
-                at(("steps", i, "roles", j), f"{here}.roles: unknown role '{rid}'{did_you_mean(rid, roles)}")
-        for j, rid in enumerate(_list(raw.get("roles"))):
-            if rid in _list(raw.get("roles"))[:j]:
-                at(("steps", i, "roles", j), f"{here}.roles: role '{rid}' is listed twice")
-        whens: list[str] = []
-        if "next" in raw:
-            nxt = []
-            for j, item in enumerate(_list(raw.get("next"))):
-                target, pointer = item, ("steps", i, "next", j)
-                if isinstance(item, dict):
-                    target, pointer = item.get("step"), pointer + ("step",)
-                    when = item.get("when")
-                    if isinstance(when, str) and when and not when.strip():
-                        at(("steps", i, "next", j, "when"), f"{here}.next[{j + 1}].when: is empty; say in a few words when the client goes this way, or delete the line")
-                if not isinstance(target, str):
-                    continue  # the schema has said what is wrong
-                if target not in ids:
-                    at(pointer, f"{here}.next: there is no step '{target}'{did_you_mean(target, ids)}")
-                elif target in nxt:
-                    at(pointer, f"{here}.next: step '{target}' is listed twice")
-                else:
-                    nxt.append(target)
-                    whens.append(_text(item.get("when")).strip() if isinstance(item, dict) else "")
-        else:
-            nxt = [ids[i + 1]] if i + 1 < len(ids) else []
-        pilot_raw = raw.get("pilot")
-        pilot = None
-        if isinstance(pilot_raw, str):
-            pilot = Pilot(pilot_raw)
-        elif isinstance(pilot_raw, dict):
-            pilot = Pilot(_text(pilot_raw.get("text")), _text(pilot_raw.get("status")) or "ongoing")
-        links = []
-        for j, link in enumerate(_list(raw.get("links"))):
-            link = _dict(link)
-            url = _text(link.get("url"))
-            if url and not url_is_safe(url):
-                at(("steps", i, "links", j, "url"), f"{here}.links[{j + 1}].url: only web (http, https), e-mail (mailto:) and phone (tel:) addresses can be linked, not '{url[:60]}'")
-                continue
-            links.append(Link(_text(link.get("title")), url))
-        steps.append(
-            Step(
-                id=ids[i],
-                number=i + 1,
-                title=_text(raw.get("title")),
-                phase=phase if isinstance(phase, str) and phase in phase_ids else None,
-                roles=tuple(r for r in dict.fromkeys(step_roles) if r in roles),
-                duration=_text(raw.get("duration")),
-                note=_text(raw.get("note")),
-                text=_text(raw.get("text")),
-                professional=_text(raw.get("professional")),
-                pilot=pilot,
-                optional=raw.get("optional") is True,
-                next=tuple(nxt),
-                when=tuple(whens) if any(whens) else (),
-                links=tuple(links),
-                continues=_text(raw.get("continues")) or None,
-            )
-        )
-
-    _warn_unreachable(steps, lambda i, msg: at(("steps", i), msg, warning=True))
-    roles = _give_local_marks(roles, local, steps, shared, lambda i, j, msg: at(("steps", i, "roles", j), msg))
-    persona = _dict(data.get("persona"))
-    return Path(
-        id=file.id,
-        language=language,
-        title=_text(data.get("title")),
-        steps=tuple(steps),
-        source=file.shown,
-        original=file.id if file.language else None,
-        subtitle=_text(data.get("subtitle")),
-        summary=_text(data.get("summary")),
-        persona_name=_text(persona.get("name")),
-        persona_text=_text(persona.get("text")),
-        organisation=_text(data.get("organisation")) or site_organisation,
-        contact=_text(data.get("contact")),
-        updated=_text(data.get("updated")),
-        roles=roles,
-        phases=tuple(phases),
-    )
-
-
-def _give_local_marks(roles: dict[str, Role], local: dict[str, Role], steps: list[Step], shared: dict[str, Role], problem) -> dict[str, Role]:
-    """The path's own roles' marks (marks.py); two roles of the path that look alike are an error."""
-    used = list(dict.fromkeys(rid for step in steps for rid in step.roles))
-    shared_used = [shared[rid].mark for rid in used if rid in shared and shared[rid].mark]
-    shared_all = [role.mark for role in shared.values() if role.mark]
-    roles = _mark_roles(roles, marks.local_marks([r for r in local.values() if r.id not in shared], shared_used, shared_all))
-    for first, second in marks.look_alike([roles[rid] for rid in used]):
-        i, j = next((i, step.roles.index(second.id)) for i, step in enumerate(steps) if second.id in step.roles)
-        problem(i, j, f"steps[{i + 1}].roles: '{second.id}' would look just like '{first.id}' on this path "
-                      f"(both {marks.describe(second.mark)}); give one of them another 'symbol:' or 'colour:'")
-    return roles
-
-
-def _warn_unreachable(steps: list[Step], warn) -> None:
-    if not steps:
-        return
-    seen = {steps[0].id}
-    todo = [steps[0]]
-    by_id = {s.id: s for s in steps}
-    while todo:
-        for target in todo.pop().next:
-            if target not in seen and target in by_id:
-                seen.add(target)
-                todo.append(by_id[target])
-    for i, step in enumerate(steps):
-        if step.id not in seen:
-            warn(i, f"steps[{i + 1}]: no step leads to '{step.id}', so the diagram shows it apart; check the 'next:' lines above it")
-
-
 # ---------------------------------------------------------------- the whole folder
 
 
@@ -594,7 +169,7 @@ def load_site(folder: FsPath | str, shown: str | None = None, workers: int | Non
         if file.kind != "path":
             _read(file, problems)
             if file.doc is not None:
-                problems.extend(_schema_problems(file, file.kind))
+                problems.extend(schema_check.problems(file.doc, file.shown, file.kind))
 
     site_file = next((f for f in files if f.kind == "site" and f.doc), None)
     settings = {**DEFAULT_SITE, **{k: v for k, v in _dict(site_file.doc.data if site_file else {}).items() if isinstance(v, str)}}
@@ -700,8 +275,9 @@ def _load_path_file(job: tuple[_File, dict, dict[str, dict[str, Role]]]) -> tupl
     _read(file, problems)
     if file.doc is None:
         return file, None, problems
-    problems.extend(_schema_problems(file, None))
-    path = _build_path(file, settings["language"], settings["organisation"], shared[file.language or _path_language(file, settings)], problems)
+    problems.extend(schema_check.problems(file.doc, file.shown))
+    path = build_path(file.doc, file.shown, file.id, file.language, settings["language"], settings["organisation"],
+                      shared[file.language or _path_language(file, settings)], problems)
     file.doc = None  # see _File.locate
     return file, path, problems
 

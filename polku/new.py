@@ -7,7 +7,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path as FsPath
 
-from .load import ID_RE, _suggest_id
+from .schema_check import ID_RE, suggest_id
 from .model import RESERVED_IDS
 
 SCHEMA_FILE = "polku.schema.json"
@@ -16,7 +16,7 @@ SCHEMA_FILE = "polku.schema.json"
 def new_path(folder: FsPath, path_id: str, title: str = "", shown: str = "paths") -> str:
     """Write folder/<id>.yaml; returns the name it was written under."""
     if not ID_RE.fullmatch(path_id):
-        raise ValueError(f"{path_id!r} is not a valid path id: use only lowercase letters a-z, digits and '-' (e.g. '{_suggest_id(path_id)}')")
+        raise ValueError(f"{path_id!r} is not a valid path id: use only lowercase letters a-z, digits and '-' (e.g. '{suggest_id(path_id)}')")
     if path_id in RESERVED_IDS:
         raise ValueError(f"'{path_id}' cannot be a path id: the site has its own '{path_id}/' folder; choose another (e.g. '{path_id}-polku')")
     folder.mkdir(parents=True, exist_ok=True)

@@ -85,13 +85,13 @@ def test_libyaml_fast_path_reads_exactly_what_the_python_parser_reads(text: str)
 def test_fast_schema_check_accepts_only_what_jsonschema_accepts(text: str) -> None:
     """fastjsonschema's yes lets a file skip jsonschema's walk: it must never
     say yes where jsonschema finds a problem."""
-    from polku import load, yamlread
+    from polku import load, schema_check, yamlread
 
     doc, problems = yamlread.read(text, "f.yaml", load.boolean_keys())
     if doc is None or problems:
         return
     try:
-        load._accepts(None)(doc.data)
+        schema_check._accepts(None)(doc.data)
     except Exception:  # noqa: BLE001
         return  # refused: jsonschema gives the messages
-    assert list(load._validator(None).iter_errors(doc.data)) == []
+    assert list(schema_check._validator(None).iter_errors(doc.data)) == []

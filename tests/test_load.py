@@ -114,11 +114,11 @@ def test_fast_schema_check_leaves_the_schema_alone_and_slow_messages_still_come(
     later _site.yaml problem crashed jsonschema instead of being reported."""
     import json
 
-    from polku import load
+    from polku import load, schema_check
 
     before = json.dumps(load.schema(), sort_keys=True)
     for definition in (None, "site", "roles"):
-        load._accepts(definition)
+        schema_check._accepts(definition)
     assert json.dumps(load.schema(), sort_keys=True) == before
     folder = write_paths(tmp_path / "paths", {
         "a.yaml": "title: A\nsteps:\n  - title: x\n",
@@ -152,7 +152,7 @@ def test_problems_are_the_same_whether_files_are_read_here_or_on_every_core(tmp_
 def test_the_fast_date_check_agrees_with_jsonschema(value):
     import jsonschema
 
-    from polku.load import _is_date
+    from polku.schema_check import _is_date
 
     assert _is_date(value) == jsonschema.Draft202012Validator.FORMAT_CHECKER.conforms(value, "date")
 
