@@ -170,68 +170,24 @@ def load_site(folder: FsPath | str, shown: str | None = None, workers: int | Non
             _read(file, problems)
             if file.doc is not None:
                 problems.extend(schema_check.problems(file.doc, file.shown, file.kind))
-
     site_file = next((f for f in files if f.kind == "site" and f.doc), None)
-    settings = {**DEFAULT_SITE, **{k: v for k, v in _dict(site_file.doc.data if site_file else {}).items() if isinstance(v, str)}}
-    if settings["language"] not in LANGUAGES:
-        settings["language"] = "fi"
-
+    settings = _settings(site_file)
     shared_files = {f.language or settings["language"]: f for f in files if f.kind == "roles" and f.doc}
-    base_roles = _roles_from(shared_files[settings["language"]].doc.data, shared=True) if settings["language"] in shared_files else {}
-    base_roles = _mark_roles(base_roles, marks.shared_marks(list(base_roles.values())))
-    shared: dict[str, dict[str, Role]] = {}
-    for lang in LANGUAGES:
-        roles_file = shared_files.get(lang)
-        own = _roles_from(roles_file.doc.data, shared=True) if roles_file else {}
-        if roles_file:
-            base_name = f"{shown_folder}/_roles.yaml" if lang != settings["language"] else ""
-            _look_problems(roles_file.doc.data, (), _at_in(roles_file, problems), base_name)
-        # A translated role keeps the original's mark: the look is set in _roles.yaml only.
-        own = {rid: replace(role, symbol=base_roles[rid].symbol, colour=base_roles[rid].colour, icon=base_roles[rid].icon, mark=base_roles[rid].mark)
-               for rid, role in own.items() if rid in base_roles} | {rid: role for rid, role in own.items() if rid not in base_roles}
-        if roles_file and lang != settings["language"]:
-            for rid in own:
-                if rid not in base_roles:
-                    line, col = roles_file.locate((rid,), key=True)
-                    problems.append(Diagnostic(roles_file.shown, line, col, f"role '{rid}' is not in _roles.yaml, so there is nothing to translate{did_you_mean(rid, base_roles)}"))
-        shared[lang] = {rid: own.get(rid, role) for rid, role in base_roles.items()}
+    shared = _shared_roles(shared_files, settings["language"], shown_folder, problems)
 
     all_path_files = [f for f in files if f.kind == "path"]
     originals = {f.id for f in all_path_files if f.language is None}
-    path_files: list[_File] = []
-    for file in all_path_files:
-        if file.language and file.id not in originals:
-            problems.append(Diagnostic(file.shown, 1, 1, f"this is a translation of '{file.id}', but there is no {shown_folder}/{file.id}.yaml; add the original or rename this file"))
-        else:
-            path_files.append(file)
-    loaded = _load_path_files(path_files, settings, shared, workers, cache)
-    path_files = [file for file, _, _ in loaded]
-    all_ids = originals
+    loaded = _load_path_files(_with_original(all_path_files, originals, shown_folder, problems), settings, shared, workers, cache)
     paths: list[Path] = []
     for file, path, found in loaded:
         problems.extend(found)
-        if path is None:
-            continue
-        for i, step in enumerate(path.steps):
-            if step.continues and step.continues not in all_ids:
-                line, col = file.locate(("steps", i, "continues"))
-                problems.append(Diagnostic(file.shown, line, col, f"steps[{i + 1}].continues: there is no path '{step.continues}'{did_you_mean(step.continues, all_ids)}"))
-            elif step.continues == file.id:
-                line, col = file.locate(("steps", i, "continues"))
-                problems.append(Diagnostic(file.shown, line, col, f"steps[{i + 1}].continues: a path cannot continue in itself"))
-        paths.append(path)
-
-    by_key = {(p.id, p.original is not None): p for p in paths}
-    files_by_name = {f.shown: f for f in path_files}
-    for path in paths:
-        if path.original is not None and (path.id, False) in by_key:
-            _check_translation(by_key[(path.id, False)], path, files_by_name[path.source], problems)
-    paths = [_marks_of_original(p, by_key.get((p.id, False))) if p.original is not None else p for p in paths]
-    _warn_untranslated_roles(paths, shared_files, settings["language"], files_by_name, problems)
+        if path is not None:
+            _check_continues(file, path, originals, problems)
+            paths.append(path)
+    paths = _translations_checked(paths, {file.shown: file for file, _, _ in loaded}, shared_files, settings["language"], problems)
 
     accessibility = _accessibility(site_file, settings, problems)
-    errors = [d for d in problems if not d.warning]
-    if errors:
+    if any(not d.warning for d in problems):
         raise ContentError(problems)
     paths.sort(key=lambda p: (p.original is not None, p.id, p.language))
     site = Site(
@@ -244,6 +200,72 @@ def load_site(folder: FsPath | str, shown: str | None = None, workers: int | Non
         accessibility=accessibility,
     )
     return site, sorted(problems)
+
+
+def _settings(site_file: _File | None) -> dict[str, str]:
+    """_site.yaml's settings over the defaults; an unknown language is Finnish."""
+    settings = {**DEFAULT_SITE, **{k: v for k, v in _dict(site_file.doc.data if site_file else {}).items() if isinstance(v, str)}}
+    if settings["language"] not in LANGUAGES:
+        settings["language"] = "fi"
+    return settings
+
+
+def _shared_roles(shared_files: dict[str, _File], site_language: str, shown_folder: str, problems: list[Diagnostic]) -> dict[str, dict[str, Role]]:
+    """Language -> the shared roles (_roles.yaml, _roles.<lang>.yaml), every
+    language with every role of _roles.yaml: in its own words where there are some."""
+    base_roles = _roles_from(shared_files[site_language].doc.data, shared=True) if site_language in shared_files else {}
+    base_roles = _mark_roles(base_roles, marks.shared_marks(list(base_roles.values())))
+    shared: dict[str, dict[str, Role]] = {}
+    for lang in LANGUAGES:
+        roles_file = shared_files.get(lang)
+        own = _roles_from(roles_file.doc.data, shared=True) if roles_file else {}
+        if roles_file:
+            base_name = f"{shown_folder}/_roles.yaml" if lang != site_language else ""
+            _look_problems(roles_file.doc.data, (), _at_in(roles_file, problems), base_name)
+        # A translated role keeps the original's mark: the look is set in _roles.yaml only.
+        own = {rid: replace(role, symbol=base_roles[rid].symbol, colour=base_roles[rid].colour, icon=base_roles[rid].icon, mark=base_roles[rid].mark)
+               for rid, role in own.items() if rid in base_roles} | {rid: role for rid, role in own.items() if rid not in base_roles}
+        if roles_file and lang != site_language:
+            for rid in own:
+                if rid not in base_roles:
+                    line, col = roles_file.locate((rid,), key=True)
+                    problems.append(Diagnostic(roles_file.shown, line, col, f"role '{rid}' is not in _roles.yaml, so there is nothing to translate{did_you_mean(rid, base_roles)}"))
+        shared[lang] = {rid: own.get(rid, role) for rid, role in base_roles.items()}
+    return shared
+
+
+def _with_original(files: list[_File], originals: set[str], shown_folder: str, problems: list[Diagnostic]) -> list[_File]:
+    """The path files to read: a translation without its original is a problem, and is not read."""
+    out = []
+    for file in files:
+        if file.language and file.id not in originals:
+            problems.append(Diagnostic(file.shown, 1, 1, f"this is a translation of '{file.id}', but there is no {shown_folder}/{file.id}.yaml; add the original or rename this file"))
+        else:
+            out.append(file)
+    return out
+
+
+def _check_continues(file: _File, path: Path, all_ids: set[str], problems: list[Diagnostic]) -> None:
+    """A step's 'continues:' names another path of the folder."""
+    for i, step in enumerate(path.steps):
+        if step.continues and step.continues not in all_ids:
+            line, col = file.locate(("steps", i, "continues"))
+            problems.append(Diagnostic(file.shown, line, col, f"steps[{i + 1}].continues: there is no path '{step.continues}'{did_you_mean(step.continues, all_ids)}"))
+        elif step.continues == file.id:
+            line, col = file.locate(("steps", i, "continues"))
+            problems.append(Diagnostic(file.shown, line, col, f"steps[{i + 1}].continues: a path cannot continue in itself"))
+
+
+def _translations_checked(paths: list[Path], files_by_name: dict[str, _File], shared_files: dict[str, _File], site_language: str,
+                          problems: list[Diagnostic]) -> list[Path]:
+    """Warn where a translation has drifted from its original; each shows its original's marks."""
+    by_key = {(p.id, p.original is not None): p for p in paths}
+    for path in paths:
+        if path.original is not None and (path.id, False) in by_key:
+            _check_translation(by_key[(path.id, False)], path, files_by_name[path.source], problems)
+    paths = [_marks_of_original(p, by_key.get((p.id, False))) if p.original is not None else p for p in paths]
+    _warn_untranslated_roles(paths, shared_files, site_language, files_by_name, problems)
+    return paths
 
 
 def _load_path_files(files: list[_File], settings: dict, shared: dict, workers: int | None, cache: dict | None) -> list:
