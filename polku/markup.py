@@ -26,7 +26,7 @@ from functools import cache, lru_cache
 import markdown
 import nh3
 from markdown.inlinepatterns import BacktickInlineProcessor, ImageInlineProcessor, ImageReferenceInlineProcessor, LinkInlineProcessor, ReferenceInlineProcessor, ShortImageReferenceInlineProcessor, ShortReferenceInlineProcessor
-from markupsafe import Markup, escape
+from markupsafe import Markup, escape  # escape: site.py escapes with it
 
 TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h3", "h4", "blockquote", "code", "span"}
 ATTRIBUTES = {"a": {"href", "class"}, "span": {"class"}}
@@ -315,8 +315,3 @@ def _paragraphs(text: str) -> Markup:
     most step texts are just this (tests/test_site.py compares the two)."""
     body = text.strip("\n")
     return Markup("\n".join(f"<p>{para}</p>" for para in re.split(r"\n{2,}", body)) if body else "")
-
-
-def inline(text: str) -> Markup:
-    """Plain text for HTML: escaped, nothing else."""
-    return escape(text)

@@ -35,9 +35,6 @@ class FontMetrics:
         units = sum(table.get(ch, fallback) for ch in text)
         return units * size / self.units_per_em
 
-    def has(self, ch: str) -> bool:
-        return ch in self.regular
-
 
 @cache
 def bundled() -> FontMetrics:

@@ -189,9 +189,3 @@ class Site:
 
     def originals(self) -> list[Path]:
         return [p for p in self.paths if not p.is_translation]
-
-    def translations_of(self, path_id: str) -> list[Path]:
-        return [p for p in self.paths if p.original == path_id]
-
-    def path(self, path_id: str) -> Path | None:
-        return next((p for p in self.paths if p.id == path_id and not p.is_translation), None)
