@@ -73,13 +73,6 @@ def stem(word: str, language: str) -> str:
     return known
 
 
-def inputs(site: Site) -> tuple:
-    """Everything the search data reads beyond what the index, role and pilot
-    pages show (common_digest has the rest): `serve` writes it again when this changes."""
-    return tuple((p.id, p.language, p.persona_name, p.persona_text, tuple((r.id, r.text) for r in p.roles.values()),
-                  tuple((s.text, s.note, s.duration, s.phase, s.when) for s in p.steps)) for p in site.paths)
-
-
 def _doc_terms(fields: list[tuple[int, str]], language: str) -> dict[str, int]:
     out: dict[str, int] = {}
     known = _stems[language]

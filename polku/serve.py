@@ -92,7 +92,7 @@ class Preview:
         self._warnings = warnings
         self.language = site.language
         self._jobs = {job.folder: job for job in path_jobs(site)}
-        self._common = common_digest(site)
+        self._common = common_digest(site, environment(self.templates))
         self._common_files = {name for name in names if name.rsplit("/", 1)[0] not in self._jobs and not name.endswith(".pdf")}
         return True
 
@@ -146,7 +146,7 @@ class Preview:
         self._bump(None if recovered else pages)
         took = (time.perf_counter() - started) * 1000
         print(f"Rebuilt {', '.join(done) or 'nothing (no change in the pages)'} in {took:.0f} ms", flush=True)
-        digest = common_digest(site)
+        digest = common_digest(site, env)
         if digest != self._common or not all((self.out / name).is_file() for name in self._common_files):
             if pages:
                 time.sleep(0.25)  # let the open path page update first: rendering holds the interpreter

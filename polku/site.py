@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path as FsPath
 from typing import Iterator
+from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 from babel import dates as babel_dates
@@ -27,9 +28,10 @@ from .layout import layout
 from .measure import hyphenate
 from .load import load_site
 from .outdir import MARKER, MARKER_TEXT, check_output_dir
+from .pages import AccessibilityPage, HandoutPage, IndexPage, Page, PathPage, PilotsPage, RolesPage, code_attributes, fields_read, template_attributes
 from .swap import write_atomically
 from .workers import run as workers_run
-from .model import LANGUAGES, Path, Site
+from .model import LANGUAGES, Path, Site, Step
 from . import marks as role_marks
 from .model import Mark, Role
 from .svg import render_pair
@@ -199,21 +201,35 @@ class PathJob:
         return f"{self.edition.prefix}{self.path.id}"
 
     def same_pages_as(self, other: "PathJob") -> bool:
-        """True when other gives the same pages. load_site's cache gives an
-        unchanged file the very same Path object, so identity is enough there."""
-        return (self.path is other.path and self.versions == other.versions and self.continued == other.continued
-                and self.site == other.site and self.edition == other.edition and self.pdf == other.pdf
-                and self.build_date == other.build_date)
+        """True when other gives the same pages: every field of the job is
+        equal. load_site's cache gives an unchanged file the very same Path
+        object, so identity is enough for the path."""
+        return all(getattr(self, f.name) is getattr(other, f.name) if f.name == "path" else getattr(self, f.name) == getattr(other, f.name)
+                   for f in fields(self))
 
 
-def common_digest(site: Site) -> tuple:
-    """Everything the index, role and pilot pages show: when it is unchanged
-    (an edit to a step's text, say), `serve` does not render them again."""
+SITE_PAGES = (IndexPage, RolesPage, PilotsPage, AccessibilityPage)
+
+
+def common_digest(site: Site, env: jinja2.Environment) -> tuple:
+    """Everything the site pages (index, roles, pilots, accessibility) and the
+    search data can show: when it is unchanged (an edit to a step's
+    professional notes, say), `serve` does not render them again. Which fields
+    of the paths and steps that is comes from what their templates and the
+    code that prepares them read (_site_page_fields), not from a list."""
+    path_fields, step_fields = _site_page_fields(env)
     return (replace(site, paths=()), tuple(
-        (p.id, p.language, p.original, p.title, p.subtitle, p.summary, p.organisation, tuple(p.roles.values()),
-         tuple((s.id, s.number, s.title, s.roles, s.pilot) for s in p.steps))
+        (tuple(getattr(p, name) for name in path_fields), tuple(tuple(getattr(s, name) for name in step_fields) for s in p.steps))
         for p in site.paths
-    ), search.inputs(site))
+    ))
+
+
+@lru_cache(maxsize=4)
+def _site_page_fields(env: jinja2.Environment) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    names = set(code_attributes([render_common], [search]))
+    for page in SITE_PAGES:
+        names |= template_attributes(env, page.template)
+    return tuple(f for f in fields_read(names, Path) if f != "steps"), fields_read(names, Step)
 
 
 def path_jobs(site: Site, pdf: bool = False) -> list[PathJob]:
@@ -240,55 +256,62 @@ def path_jobs(site: Site, pdf: bool = False) -> list[PathJob]:
 
 def render_path(job: PathJob, env: jinja2.Environment) -> dict[str, bytes]:
     """The pages and the diagram of one path, by their paths in the site."""
-    path, edition = job.path, job.edition
+    path, edition, site = job.path, job.edition, job.site
     pt = translator(path.language)
     up = edition.root + "../"
     path_titles = {other: title for other, title, _ in job.continued}
     hrefs = {other: href for other, _, href in job.continued}
-    diagram = layout(path, pt, path_titles)
-    standalone, inline = render_pair(diagram, f"d-{path.id}", asset_prefix=f"{up}assets/")
+    standalone, inline = render_pair(layout(path, pt, path_titles), f"d-{path.id}", asset_prefix=f"{up}assets/")
     here = f"{job.folder}/"
-    page_args = dict(
-        site=job.site, t=pt, T=strings(path.language), edition=edition, lang=path.language, path=path, svg=markup.Markup(inline), up=up,
-        path_titles=path_titles, path_href=lambda other: hrefs.get(other, f"{up}{other}/index.html"), pdf=job.pdf,
-        build_date=job.build_date,
-        # Lookups the templates make per step, as dictionaries rather than calls.
-        steps={step.id: step for step in path.steps},
-        anchors={rid: role_anchor(path, rid) for rid in path.roles},
-        marks={role.id: mark_html(role.id, role_marks.of(path, role.id), 24) for role in path.roles_used()},
-    )
-    lang = path.language
     used = path.roles_used()
     acts = {role.id: [step for step in path.steps if role.id in step.roles] for role in used}
-    roles_page = f"{up}{edition.prefix}roles/index.html"
-    who = [role_card(role, f"who-{role.id}", 28, lang, href=f"{roles_page}#{role_anchor(path, role.id)}",
-                     meets=[_group("", path.id, [(f"{step.number}. {step.title}", f"#step-{step.id}") for step in acts[role.id]])]) for role in used]
-    sheet = [role_card(role, f"sheet-{role.id}", 26, lang, meets=[_group("", path.id, [(_step_numbers(pt, [s.number for s in acts[role.id]]), None)])])
+
+    def both(page: str, title: str) -> dict:
+        """What the path page and the handout share, for one of the pages."""
+        return dict(site=site, T=strings(path.language), edition=edition, lang=path.language, up=up,
+                    versions=[(lang, f"{folder}{page}") for lang, folder in job.versions], page_title=f"{title} – {site.title}",
+                    canonical=canonical(site, here + page), t=pt, path=path, svg=markup.Markup(inline), path_titles=path_titles,
+                    steps={step.id: step for step in path.steps},
+                    marks={role.id: mark_html(role.id, role_marks.of(path, role.id), 24) for role in used})
+
+    def path_page(page: str, title: str, audience: str) -> bytes:
+        roles_page = f"{up}{edition.prefix}roles/index.html"
+        who = [role_card(role, f"who-{role.id}", 28, path.language, href=f"{roles_page}#{role_anchor(path, role.id)}",
+                         meets=[_group("", path.id, [(f"{step.number}. {step.title}", f"#step-{step.id}") for step in acts[role.id]])])
+               for role in used]
+        return _render(env, PathPage(**both(page, title), audience=audience, anchors={rid: role_anchor(path, rid) for rid in path.roles},
+                                     path_href=lambda other: hrefs.get(other, f"{up}{other}/index.html"), pdf=job.pdf, who=who))
+
+    sheet = [role_card(role, f"sheet-{role.id}", 26, path.language, meets=[_group("", path.id, [(_step_numbers(pt, [s.number for s in acts[role.id]]), None)])])
              for role in used]
-    page_args.update(who=who, sheet=sheet)
-
-    def versions(page: str) -> list[tuple[str, str]]:
-        return [(lang, f"{folder}{page}") for lang, folder in job.versions]
-
-    path_page = env.get_template("path.html")
     return {
         f"{here}{path.id}.svg": ('<?xml version="1.0" encoding="utf-8"?>\n' + standalone + "\n").encode("utf-8"),
-        f"{here}index.html": path_page.render(
-            **page_args, audience="client", versions=versions("index.html"), page_title=f"{path.title} – {job.site.title}",
-        ).encode("utf-8"),
-        f"{here}professional.html": path_page.render(
-            **page_args, audience="professional", versions=versions("professional.html"),
-            page_title=f"{path.title} ({pt('professional_version')}) – {job.site.title}",
-        ).encode("utf-8"),
-        f"{here}print.html": env.get_template("print.html").render(
-            **page_args, versions=versions("print.html"), page_title=f"{path.title} ({pt('print')}) – {job.site.title}",
-        ).encode("utf-8"),
+        f"{here}index.html": path_page("index.html", path.title, "client"),
+        f"{here}professional.html": path_page("professional.html", f"{path.title} ({pt('professional_version')})", "professional"),
+        f"{here}print.html": _render(env, HandoutPage(**both("print.html", f"{path.title} ({pt('print')})"), build_date=job.build_date, sheet=sheet)),
     }
+
+
+def _render(env: jinja2.Environment, page: Page) -> bytes:
+    return env.get_template(page.template).render(page.context()).encode("utf-8")
+
+
+def _stream(env: jinja2.Environment, page: Page) -> Iterator[str]:
+    """A page as its template's stream of text (common_files)."""
+    return env.get_template(page.template).generate(page.context())
+
+
+def canonical(site: Site, page: str) -> str:
+    """A page's address under _site.yaml's base_url ("" without one); a
+    folder's index.html is the folder's address."""
+    if not site.base_url:
+        return ""
+    return site.base_url + (page[: -len("index.html")] if page == "index.html" or page.endswith("/index.html") else page)
 
 
 def render_common(site: Site, env: jinja2.Environment) -> dict[str, bytes]:
     """The pages about the whole site, per language: index, roles, pilots and the
-    accessibility statement; and the assets."""
+    accessibility statement; the search data; sitemap.xml with a base_url; and the assets."""
     return {name: data if isinstance(data, bytes) else "".join(data).encode("utf-8") for name, data in common_files(site, env)}
 
 
@@ -301,27 +324,39 @@ def common_files(site: Site, env: jinja2.Environment, keep_search_docs: bool = T
     for edition in all_editions:
         t = translator(edition.language)
         root = edition.root
-        common = {"site": site, "t": t, "T": strings(edition.language), "edition": edition, "editions": all_editions, "build_date": _source_date()}
-        index_versions = [(e.language, root + e.prefix + "index.html") for e in all_editions]
-        yield f"{edition.prefix}index.html", env.get_template("index.html").generate(
-            **common, lang=edition.language, up=root, versions=index_versions, search_algorithm=search.STEMMERS[edition.language],
-            page_title=site.title if not edition.prefix else f"{t('all_paths')} – {site.title}",
-        )
+
+        def page(name: str, title: str, up: str) -> dict:
+            """What every site page has, for the page at name (e.g. roles/index.html) of this edition."""
+            return dict(site=site, T=strings(edition.language), edition=edition, lang=edition.language, up=up,
+                        versions=[(e.language, f"{up}{e.prefix}{name}") for e in all_editions], page_title=title,
+                        canonical=canonical(site, edition.prefix + name))
+
+        yield f"{edition.prefix}index.html", _stream(env, IndexPage(
+            **page("index.html", site.title if not edition.prefix else f"{t('all_paths')} – {site.title}", root),
+            search_algorithm=search.STEMMERS[edition.language]))
         yield f"{edition.prefix}search-index.js", search.search_script(site, edition.paths, edition.language, role_anchor, keep_search_docs)
-
-        def section(name: str, template: str, title: str, **extra) -> tuple[str, Iterator[str]]:
-            return f"{edition.prefix}{name}/index.html", env.get_template(template).generate(
-                **common, **extra, lang=edition.language, up=root + "../",
-                versions=[(e.language, f"{root}../{e.prefix}{name}/index.html") for e in all_editions],
-                page_title=f"{title} – {site.title}",
-            )
-
-        yield section("roles", "roles.html", t("roles_title"), roles=_role_directory(site, edition))
-        yield section("pilots", "pilots.html", t("pilots_title"), pilots=[(p, s) for p in edition.paths for s in p.steps if s.pilot])
-        yield section("accessibility", "accessibility.html", t("a11y_title"))
+        yield f"{edition.prefix}roles/index.html", _stream(env, RolesPage(
+            **page("roles/index.html", f"{t('roles_title')} – {site.title}", root + "../"), t=t, roles=_role_directory(site, edition)))
+        yield f"{edition.prefix}pilots/index.html", _stream(env, PilotsPage(
+            **page("pilots/index.html", f"{t('pilots_title')} – {site.title}", root + "../"), t=t,
+            pilots=[(p, s) for p in edition.paths for s in p.steps if s.pilot]))
+        yield f"{edition.prefix}accessibility/index.html", _stream(env, AccessibilityPage(
+            **page("accessibility/index.html", f"{t('a11y_title')} – {site.title}", root + "../"), t=t))
+    if site.base_url:
+        yield "sitemap.xml", sitemap(site)
     for name, data in _assets(env):
         yield f"assets/{name}", data
     yield MARKER, MARKER_TEXT  # what lets the next build replace this folder (polku/outdir.py)
+
+
+def sitemap(site: Site) -> bytes:
+    """sitemap.xml (sitemaps.org): the canonical address of every page, for search engines."""
+    pages = []
+    for edition in editions(site):
+        pages += [f"{edition.prefix}{name}" for name in ("index.html", "roles/index.html", "pilots/index.html", "accessibility/index.html")]
+        pages += [f"{edition.prefix}{p.id}/{name}" for p in edition.paths for name in ("index.html", "professional.html", "print.html")]
+    urls = "".join(f"<url><loc>{xml_escape(canonical(site, page))}</loc></url>\n" for page in sorted(pages))
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n").encode("utf-8")
 
 
 def render_site(site: Site, templates: FsPath, pdf: bool = False) -> dict[str, bytes]:
