@@ -133,19 +133,49 @@ class Path:
         return out
 
     @cached_property
-    def when(self) -> dict[tuple[str, str], str]:
-        """(step id, next step id) -> the words saying when the client goes that way."""
-        return {(s.id, x.step): x.when for s in self.steps for x in self.successors[s.id] if x.when}
-
-    @cached_property
     def loops(self) -> dict[str, tuple[str, ...]]:
         """Step id -> the return loops leaving it (back to it or an earlier step)."""
-        return {s.id: tuple(n for n in s.next if self.is_loop(s, n)) for s in self.steps}
+        return {sid: tuple(x.step for x in ways) for sid, ways in self.back.items()}
 
     @cached_property
     def forward(self) -> dict[str, tuple[str, ...]]:
         """Step id -> the steps it leads on to, return loops left out."""
-        return {s.id: tuple(n for n in s.next if not self.is_loop(s, n)) for s in self.steps}
+        return {sid: tuple(x.step for x in ways) for sid, ways in self.ahead.items()}
+
+    @cached_property
+    def ahead(self) -> dict[str, tuple[Successor, ...]]:
+        """Step id -> its ways forward (return loops left out), each with its 'when'."""
+        return {sid: tuple(x for x in ways if not x.loop) for sid, ways in self.successors.items()}
+
+    @cached_property
+    def back(self) -> dict[str, tuple[Successor, ...]]:
+        """Step id -> the return loops leaving it, each with its 'when'."""
+        return {sid: tuple(x for x in ways if x.loop) for sid, ways in self.successors.items()}
+
+    @cached_property
+    def forks(self) -> frozenset[str]:
+        """The steps with more than one way forward: the client goes one of them."""
+        return frozenset(sid for sid, ways in self.ahead.items() if len(ways) > 1)
+
+    @cached_property
+    def joins(self) -> frozenset[str]:
+        """The steps more than one step leads on to (return loops left out)."""
+        counts: dict[str, int] = {}
+        for ways in self.ahead.values():
+            for x in ways:
+                counts[x.step] = counts.get(x.step, 0) + 1
+        return frozenset(sid for sid, n in counts.items() if n > 1)
+
+    @cached_property
+    def ends(self) -> frozenset[str]:
+        """The steps that lead nowhere on this path: it ends there, or goes on
+        in another path (Step.continues, see continuing)."""
+        return frozenset(s.id for s in self.steps if not s.next)
+
+    @cached_property
+    def continuing(self) -> dict[str, str]:
+        """Step id -> the path the client goes on to from it (Step.continues)."""
+        return {s.id: s.continues for s in self.steps if s.continues}
 
     def step(self, step_id: str) -> Step:
         return self.steps[self._positions[step_id]]

@@ -259,3 +259,38 @@ def test_odd_addresses_never_break_the_walk(browser, feature_site, page_name, qu
         page.keyboard.press("ArrowRight")  # a forks: the choices, not an error
         assert page.locator(".walk-choices button").count() == 2
     assert errors == []
+
+
+def test_a_step_that_continues_in_another_path_offers_the_way_there(browser, tmp_path):
+    """Where a path ends but the client goes on in another path, the walk says
+    where, not that this is the last step (issue 20)."""
+    from polku.site import build
+
+    from .conftest import TEMPLATES, write_paths
+
+    paths = write_paths(tmp_path / "paths", {
+        "eka.yaml": "title: Eka polku\nsteps:\n  - {id: a, title: Alku}\n  - {id: b, title: Siirto, continues: toka}\n",
+        "toka.yaml": "title: Toka polku\nsteps:\n  - {id: x, title: Jatko}\n",
+    })
+    build(paths, TEMPLATES, tmp_path / "site")
+    page, errors = _page(browser, (tmp_path / "site" / "eka" / "index.html").as_uri() + "#step-a")
+    page.keyboard.press("ArrowRight")
+    assert _current(page) == ["g:b", "section:b"]
+    assert "viimeinen vaihe" not in page.inner_text(".walk-status")
+    assert not page.is_visible(".walk-next")
+    onward = page.locator(".walk-onward")
+    assert onward.is_visible() and onward.inner_text() == "Jatkuu polulla: Toka polku →"
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.classList.contains('walk-onward')"), "the arrow moves focus to the way on"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/toka/index.html")
+    assert page.locator("h1").inner_text() == "Toka polku"
+    assert errors == []
+
+
+def test_the_last_step_of_a_path_that_goes_nowhere_says_so(browser, feature_site):
+    page, errors = _page(browser, (feature_site / "haara" / "index.html").as_uri() + "#step-e")
+    assert page.inner_text(".walk-status").endswith("Polun viimeinen vaihe.")
+    assert not page.is_visible(".walk-onward") and page.is_disabled(".walk-next")
+    page.keyboard.press("ArrowRight")
+    assert _current(page) == ["g:e", "section:e"] and errors == []

@@ -22,8 +22,9 @@
   }
 
   // ------------------------------------------------------------ the path graph
-  // Read from the step sections the build wrote: data-next (forward), data-loops
-  // (back to an earlier step), data-optional.
+  // Read from the step sections the build wrote from the model's facts (model.py):
+  // data-next (the ways forward), data-loops (back to an earlier step),
+  // data-optional, and the link to the path a step continues in (.continues a).
   // Maps and Sets, never plain objects: an id from the address such as
   // "constructor" or "__proto__" must not find anything of Object's.
   var stepNodes = $$("[data-step][data-next]");
@@ -42,6 +43,7 @@
       next: words(node.getAttribute("data-next")),
       loops: words(node.getAttribute("data-loops")),
       optional: node.hasAttribute("data-optional"),
+      onward: $(".continues a", node),
       group: group,
       label: ($("h3", node) || node).textContent.replace(/\s+/g, " ").trim(),
       title: node.getAttribute("data-title")
@@ -50,7 +52,8 @@
   var first = order[0];
 
   // ------------------------------------------------------------ my path
-  // ?at=<step>&choose=<fork>.<branch>,...&skip=<step>,... : ids are [a-z0-9-].
+  // ?at=<step>&choose=<fork>.<branch>,...&skip=<step>,... : ids are the schema's
+  // ($defs.id in schema.json: no ',', '.' or '&'), and only the page's own are taken.
   var mine = readMine(location.search);
 
   function readMine(search) {
@@ -242,6 +245,7 @@
   var startButton = $(".walk-start");
   var prevButton = $(".walk-prev", bar);
   var nextButton = $(".walk-next", bar);
+  var onwardLink = $(".walk-onward", bar);
   var choices = $(".walk-choices", bar);
   var statusLine = $(".walk-status", bar);
   var presentButton = $(".walk-present", bar);
@@ -276,12 +280,22 @@
     var next = options(walk.current);
     prevButton.disabled = walk.trail.length === 0;
     $$("button", choices).forEach(function (b) { b.parentNode.removeChild(b); });
-    var fork = next.length > 1;
-    choices.hidden = !fork;
-    nextButton.hidden = fork;
+    // More than one option here (ways forward on this client's path, and loops
+    // back): the reader chooses among buttons. Not the model's forks: a fork
+    // the client has chosen at offers one way, a loop adds one.
+    var choosing = next.length > 1;
+    // Where this path ends but the client's goes on in another path: the link there.
+    var onward = next.length === 0 ? step.onward : null;
+    choices.hidden = !choosing;
+    nextButton.hidden = choosing || !!onward;
     nextButton.disabled = next.length === 0;
+    onwardLink.hidden = !onward;
+    if (onward) {
+      onwardLink.href = onward.getAttribute("href");
+      onwardLink.textContent = onward.textContent + " →";
+    }
     next.forEach(function (option) {
-      if (!fork) return;
+      if (!choosing) return;
       var target = steps.get(option.id);
       var button = document.createElement("button");
       button.type = "button";
@@ -297,7 +311,7 @@
       button.addEventListener("click", function () { go(option.id, "forward"); focusChoiceOrNext(); });
       choices.appendChild(button);
     });
-    statusLine.textContent = step.label + (next.length === 0 ? " " + texts.end : "");
+    statusLine.textContent = step.label + (next.length === 0 && !onward ? " " + texts.end : "");
     if (!carried) step.node.scrollIntoView({ block: "nearest" });  // after serve's update the page stays where the reader had it
     if (presenting()) camera.follow(walk.current, next);
     else if (!carried) scrollDiagramTo(step);
@@ -307,6 +321,7 @@
   function focusChoiceOrNext() {
     var first = $("button", choices);
     if (!choices.hidden && first) first.focus();
+    else if (!onwardLink.hidden) onwardLink.focus();
     else if (!nextButton.disabled) nextButton.focus();
     else prevButton.focus();
   }
@@ -328,7 +343,7 @@
   function next() {
     var list = options(walk.current);
     if (list.length === 1) go(list[0].id, "forward");
-    else if (list.length > 1) focusChoiceOrNext();
+    else if (list.length > 1 || !onwardLink.hidden) focusChoiceOrNext();  // the choices, or the link to the next path
   }
 
   function previous() {
@@ -641,8 +656,9 @@
   }, bound);
 
   function stepFromHash() {
-    var match = /^#step-([a-z0-9-]+)$/.exec(location.hash);
-    return match && steps.has(match[1]) ? match[1] : null;
+    // Any id the page has: the build wrote only ids the schema allows.
+    var id = location.hash.indexOf("#step-") === 0 ? location.hash.slice(6) : "";
+    return steps.has(id) ? id : null;
   }
 
   // ------------------------------------------------------------ my path form
