@@ -27,3 +27,18 @@ def test_a_step_leading_to_itself_is_a_loop_and_not_a_join(tmp_path):
     path = site.paths[0]
     assert path.back["a"] == (Successor("a", loop=True),) and path.forward["a"] == ("b",)
     assert path.forks == frozenset() and path.joins == frozenset() and path.ends == {"b"}
+
+
+def test_the_id_pattern_is_written_once_in_the_schema():
+    """schema.json's $defs.id is the one id pattern: the loader and `polku new`
+    use ID_RE made from it, and the pages' script takes only the ids the page has."""
+    from pathlib import Path
+
+    from polku.schema_check import ID_RE, schema
+
+    assert ID_RE.pattern.startswith(schema()["$defs"]["id"]["pattern"][:-1])
+    assert ID_RE.fullmatch("tyo-2") and not ID_RE.fullmatch("tyo\n") and not ID_RE.fullmatch("-tyo")
+    root = Path(__file__).resolve().parent.parent
+    for source in [*root.joinpath("polku").glob("*.py"), *root.joinpath("templates", "assets").glob("*.js")]:
+        assert "[a-z0-9][a-z0-9-]*" not in source.read_text(encoding="utf-8"), source
+        assert "#step-([a-z0-9" not in source.read_text(encoding="utf-8"), source
