@@ -158,13 +158,19 @@ class Path:
         return frozenset(sid for sid, ways in self.ahead.items() if len(ways) > 1)
 
     @cached_property
+    def incoming(self) -> dict[str, tuple[tuple[str, Successor], ...]]:
+        """Step id -> the ways forward that lead into it, as (the step they
+        leave, the way), in the file's order; return loops left out."""
+        out: dict[str, list[tuple[str, Successor]]] = {s.id: [] for s in self.steps}
+        for sid, ways in self.ahead.items():
+            for way in ways:
+                out[way.step].append((sid, way))
+        return {sid: tuple(ways) for sid, ways in out.items()}
+
+    @cached_property
     def joins(self) -> frozenset[str]:
         """The steps more than one step leads on to (return loops left out)."""
-        counts: dict[str, int] = {}
-        for ways in self.ahead.values():
-            for x in ways:
-                counts[x.step] = counts.get(x.step, 0) + 1
-        return frozenset(sid for sid, n in counts.items() if n > 1)
+        return frozenset(sid for sid, ways in self.incoming.items() if len(ways) > 1)
 
     @cached_property
     def ends(self) -> frozenset[str]:

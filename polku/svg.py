@@ -1,6 +1,10 @@
-"""Draw a laid-out Diagram as SVG. Decides nothing: every number comes from polku/layout/.
+"""Draw a laid-out Diagram as SVG. Where everything stands comes from
+polku/layout/; what is drawn here are the fixed shapes of a station, a lamp,
+a clock, a flag, a role's mark and the arrow heads, each at a place the
+layout gave it.
 
-The structure is a contract (docs/format.md, "Diagram structure"): each step
+The structure is a contract with the pages' script (templates/assets/polku.js:
+the walk's badges, "my path") and the tests (tests/test_golden.py): each step
 is `<g class="step" data-step>` holding its `box`, its `marker` station and
 its texts; a pilot step holds a `pilot` lamp with its own `<title>`; notes
 are `<g class="note">`; every connection is an `edge` with data-from and
@@ -13,7 +17,7 @@ from functools import lru_cache
 
 from . import colour as c
 from . import marks
-from .layout import Diagram, Line, RoleMark
+from .layout import Card, Diagram, Line, RoleMark
 
 FONT_STACK = "'Atkinson Hyperlegible Next', 'DejaVu Sans', 'Noto Sans', Arial, sans-serif"
 
@@ -243,35 +247,7 @@ def _draw(diagram: Diagram, id_prefix: str, asset_prefix: str, standalone: bool,
             joints.add(_circle(x, y, 5.5, fill=c.LINE))
 
     for card in diagram.cards:
-        # data-badge-*: the slot above the card kept free for the walk's badge (polku.js draws it there).
-        bx, by, bw, bh = card.badge
-        g = root.add(El("g", {"class": "step", "data-step": card.step_id, "data-badge-x": num(bx), "data-badge-y": num(by),
-                              "data-badge-w": num(bw), "data-badge-h": num(bh)}))
-        if step_attrs and card.step_id in step_attrs:
-            g.attrs.update(step_attrs[card.step_id])
-        g.add(_rect(card.x, card.y, card.w, card.h, class_="box optional" if card.optional else "box", rx="10",
-                    fill=c.CARD, stroke=c.LINE, stroke_width="2", stroke_dasharray="8 5" if card.optional else None))
-        station = g.add(_g("marker"))
-        cx, cy, r = card.station
-        station.add(_circle(cx, cy, r, fill=c.STATION))
-        station.add(_leaf("text", {"x": num(cx), "y": num(cy + 5), "font-size": "14", "font-weight": "bold", "style": "fill:#ffffff",
-                                "text-anchor": "middle"}, str(card.number)))
-        if card.lamp:
-            g.add(_lamp(*card.lamp, title=card.pilot_title))
-        for mark in card.marks:
-            g.add(_role_mark(mark))
-        if card.goal:
-            gx, gy, gw, gh = card.goal
-            g.add(_rect(gx, gy, gw, gh, class_="goal", rx=num(gh / 2), fill=c.STATION))
-            g.add(_flag(gx + 12, gy + 5, gh - 10))
-        first_duration = next((x for x in card.lines if x.kind == "duration"), None)
-        for line in card.lines:
-            if line is first_duration:
-                g.add(_clock(card.x + 12 + 7, line.y - 5))
-            g.add(_text(line) if line.kind != "goal" else _leaf("text", {"class": "t-goal", "font-size": num(line.size), "font-weight": "bold", "style": "fill:#ffffff"},
-                                                                     line.text, numbers=f' x="{num(line.x)}" y="{num(line.y)}"'))
-        for line in card.signs:
-            g.add(_text(line))
+        root.add(_card(card, step_attrs))
 
     for note in diagram.notes:
         g = root.add(_g("note", step=note.step_id))
@@ -281,7 +257,46 @@ def _draw(diagram: Diagram, id_prefix: str, asset_prefix: str, standalone: bool,
         for line in note.lines:
             g.add(_text(line))
 
-    legend = root.add(_g("legend"))
+    root.add(_legend(diagram, arrow))
+    return root
+
+
+def _card(card: Card, step_attrs: dict | None) -> El:
+    """One step's card: box, station, lamp, role marks, goal and texts."""
+    # data-badge-*: the slot above the card kept free for the walk's badge (polku.js draws it there).
+    bx, by, bw, bh = card.badge
+    g = El("g", {"class": "step", "data-step": card.step_id, "data-badge-x": num(bx), "data-badge-y": num(by),
+                 "data-badge-w": num(bw), "data-badge-h": num(bh)})
+    if step_attrs and card.step_id in step_attrs:
+        g.attrs.update(step_attrs[card.step_id])
+    g.add(_rect(card.x, card.y, card.w, card.h, class_="box optional" if card.optional else "box", rx="10",
+                fill=c.CARD, stroke=c.LINE, stroke_width="2", stroke_dasharray="8 5" if card.optional else None))
+    station = g.add(_g("marker"))
+    cx, cy, r = card.station
+    station.add(_circle(cx, cy, r, fill=c.STATION))
+    station.add(_leaf("text", {"x": num(cx), "y": num(cy + 5), "font-size": "14", "font-weight": "bold", "style": "fill:#ffffff",
+                               "text-anchor": "middle"}, str(card.number)))
+    if card.lamp:
+        g.add(_lamp(*card.lamp, title=card.pilot_title))
+    for mark in card.marks:
+        g.add(_role_mark(mark))
+    if card.goal:
+        gx, gy, gw, gh = card.goal
+        g.add(_rect(gx, gy, gw, gh, class_="goal", rx=num(gh / 2), fill=c.STATION))
+        g.add(_flag(gx + 12, gy + 5, gh - 10))
+    first_duration = next((x for x in card.lines if x.kind == "duration"), None)
+    for line in card.lines:
+        if line is first_duration:
+            g.add(_clock(card.x + 12 + 7, line.y - 5))
+        g.add(_text(line) if line.kind != "goal" else _leaf("text", {"class": "t-goal", "font-size": num(line.size), "font-weight": "bold", "style": "fill:#ffffff"},
+                                                                 line.text, numbers=f' x="{num(line.x)}" y="{num(line.y)}"'))
+    for line in card.signs:
+        g.add(_text(line))
+    return g
+
+
+def _legend(diagram: Diagram, arrow: str) -> El:
+    legend = _g("legend")
     for kind, x, y, w in diagram.legend_marks:
         if kind == "lamp":
             legend.add(_lamp(x, y - 2, 22, title=None))
@@ -293,7 +308,7 @@ def _draw(diagram: Diagram, id_prefix: str, asset_prefix: str, standalone: bool,
         legend.add(_role_mark(mark))
     for line in diagram.legend:
         legend.add(_text(line))
-    return root
+    return legend
 
 
 def _text(line: Line) -> str:

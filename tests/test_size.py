@@ -11,12 +11,6 @@ PACKAGE = Path(__file__).resolve().parent.parent / "polku"
 MAX_FUNCTION = 80
 MAX_MODULE = 600
 
-# Known to be too long, each with why it is still here; the test fails as soon
-# as one of them is short enough, so the list only ever shrinks.
-KNOWN_LONG = {
-    "layout.py:_place": "the road layout (issue 14) rewrites it",
-}
-
 
 def _modules() -> list[Path]:
     return sorted(PACKAGE.rglob("*.py"))
@@ -39,8 +33,7 @@ def test_the_count_sees_every_module_and_a_long_function(tmp_path):
 
 def test_no_function_is_longer_than_80_lines():
     too_long = {f"{m.relative_to(PACKAGE).as_posix()}:{name}": n for m in _modules() for name, n in _functions(m) if n > MAX_FUNCTION}
-    assert {k: v for k, v in too_long.items() if k not in KNOWN_LONG} == {}
-    assert set(KNOWN_LONG) <= set(too_long), f"short enough now, take them off KNOWN_LONG: {set(KNOWN_LONG) - set(too_long)}"
+    assert too_long == {}
 
 
 def test_no_module_is_longer_than_600_lines():

@@ -24,23 +24,23 @@ def _measure_step(path: Path, i: int, t, path_titles: dict[str, str], m: Measure
         add("duration", step.duration, False, inner - DURATION_INDENT)
     if step.optional:
         add("optional", t("optional"), True)
-    for succ in path.successors[step.id]:
-        if succ.loop and succ.when:
-            add("return", "↺ " + succ.when, False, inner - LOOP_IN)
-    if len(path.forward[step.id]) > 1:
+    for way in path.back[step.id]:
+        if way.when:
+            add("return", "↺ " + way.when, False, inner - LOOP_IN)
+    if step.id in path.forks:
         add("fork", t("fork_choose"), True, inner - LOOP_IN)
     if step.continues:
         add("continues", t("continues_in", title=path_titles.get(step.continues, step.continues)) + " →", True)
     title_h = max(len(lines) * TITLE_LH, 2 * STATION_R)
     h = PAD + title_h + 6 + sum(_role_row_h(len(n)) for _, n in roles) + len(extra) * SMALL_LH + PAD
-    if not step.next and not step.continues:
+    if step.id in path.ends and step.id not in path.continuing:
         extra.append(("goal", t("goal"), SMALL_SIZE, True))
         h += GOAL_H + 4
     lines += extra
     note_lines = wrap(step.note, NOTE_W - 2 * NOTE_PAD, NOTE_SIZE, m, False, lang) if step.note else []
     note_h = (2 * NOTE_PAD + len(note_lines) * SMALL_LH) if note_lines else 0
     phase_lines = wrap(path.phase_title(step.phase), CARD_W - LOOP_LANE, PHASE_SIZE, m, True, lang) if step.phase else []
-    whens = dict.fromkeys(path.when[(s.id, step.id)] for s in path.steps if (s.id, step.id) in path.when and not path.is_loop(s, step.id))
+    whens = dict.fromkeys(way.when for _, way in path.incoming[step.id] if way.when)
     signs = [line for w in whens for line in wrap(w, CARD_W - LOOP_LANE - badge_w - 8, SIGN_SIZE, m, True, lang)]
     sign_h = max(BADGE_H, len(signs) * SIGN_LH + 4)
     if len(signs) > 1:  # a longer condition takes the card's width, above the badge's slot

@@ -10,10 +10,9 @@ def _rank(path: Path) -> list[int]:
     """Each step's column: the longest chain of forward connections to it."""
     rank = [0] * len(path.steps)
     for i, step in enumerate(path.steps):  # forward connectors go down the file, so one pass suffices
-        for succ in path.successors[step.id]:
-            if not succ.loop:
-                j = path.index_of(succ.step)
-                rank[j] = max(rank[j], rank[i] + 1)
+        for way in path.ahead[step.id]:
+            j = path.index_of(way.step)
+            rank[j] = max(rank[j], rank[i] + 1)
     return rank
 
 

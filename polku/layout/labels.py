@@ -36,7 +36,7 @@ def _legend(path: Path, t, top: float, width: float, m: Measurer):
         items.append(("lamp", t("legend_pilot"), None))
     if any(s.optional for s in path.steps):
         items.append(("optional", t("legend_optional"), None))
-    if any(path.is_loop(s, n) for s in path.steps for n in s.next):
+    if any(path.back.values()):
         items.append(("loop", t("legend_loop"), None))
     for role in path.roles_used():
         items.append(("role", role.name, role.id))
