@@ -15,7 +15,7 @@ benchmarks/diagram.py (which counts the same crossings for Graphviz):
 
 from __future__ import annotations
 
-from .layout import Diagram
+from .layout import Box, Diagram, LineKind
 from .measure import Measurer, bundled
 
 Segment = tuple[tuple[float, float], tuple[float, float]]
@@ -96,6 +96,10 @@ def runs_along(d: Diagram) -> list[str]:
     return problems
 
 
+def _xywh(box: Box) -> tuple[float, float, float, float]:
+    return (box.x, box.y, box.w, box.h)
+
+
 def text_boxes(d: Diagram, m: Measurer | None = None) -> list[tuple[str, tuple[float, float, float, float]]]:
     """Every text, lamp, goal marker, station and badge slot of the picture as (what, x, y, w, h)."""
     m = m or bundled()
@@ -104,20 +108,19 @@ def text_boxes(d: Diagram, m: Measurer | None = None) -> list[tuple[str, tuple[f
         return (f"{what}: {line.text}", (line.x, line.y - 0.8 * line.size, m.width(line.text, line.size, line.bold), line.size))
 
     out = [text(line, "header") for line in d.header] + [text(line, "legend") for line in d.legend]
-    out.append(("start", d.start))
+    out.append(("start", _xywh(d.start)))
     for band in d.bands:
         out += [text(line, "phase") for line in band.label]
     for card in d.cards:
-        out += [text(line, card.step_id) for line in card.lines if line.kind != "goal"]
+        out += [text(line, card.step_id) for line in card.lines if line.kind != LineKind.GOAL]
         out += [text(line, card.step_id + " when") for line in card.signs]
-        out.append((card.step_id + " badge slot", card.badge))
-        cx, cy, r = card.station
-        out.append((card.step_id + " station", (cx - r, cy - r, 2 * r, 2 * r)))
+        out.append((card.step_id + " badge slot", _xywh(card.badge)))
+        dot = card.station
+        out.append((card.step_id + " station", (dot.cx - dot.r, dot.cy - dot.r, 2 * dot.r, 2 * dot.r)))
         if card.lamp:
-            x, y, size = card.lamp
-            out.append((card.step_id + " lamp", (x, y - 2, size, size)))
+            out.append((card.step_id + " lamp", (card.lamp.x, card.lamp.y - 2, card.lamp.size, card.lamp.size)))
         if card.goal:
-            out.append((card.step_id + " goal", card.goal))
+            out.append((card.step_id + " goal", _xywh(card.goal)))
     for note in d.notes:
         out += [text(line, "note " + note.step_id) for line in note.lines]
     # A text written right-aligned (a sign in a right-to-left row) is measured the same way.

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from . import colour as c
 from . import marks
-from .layout import Card, Diagram, Line, RoleMark
+from .layout import Card, Diagram, Line, LineKind, RoleMark
 
 FONT_STACK = "'Atkinson Hyperlegible Next', 'DejaVu Sans', 'Noto Sans', Arial, sans-serif"
 
@@ -229,8 +229,8 @@ def _draw(diagram: Diagram, id_prefix: str, asset_prefix: str, standalone: bool,
             g.add(_text(line))
 
     start = root.add(_g("start"))
-    sx, sy, sw, sh = diagram.start
-    start.add(_rect(sx, sy, sw, sh, rx="15", fill=c.STATION))
+    box = diagram.start
+    start.add(_rect(box.x, box.y, box.w, box.h, rx="15", fill=c.STATION))
     label = diagram.start_label
     start.add(_leaf("text", {"x": num(label.x), "y": num(label.y), "fill": "#ffffff", "font-size": num(label.size), "font-weight": "bold",
                           "style": "fill:#ffffff", "text-anchor": "middle"}, label.text))
@@ -264,31 +264,31 @@ def _draw(diagram: Diagram, id_prefix: str, asset_prefix: str, standalone: bool,
 def _card(card: Card, step_attrs: dict | None) -> El:
     """One step's card: box, station, lamp, role marks, goal and texts."""
     # data-badge-*: the slot above the card kept free for the walk's badge (polku.js draws it there).
-    bx, by, bw, bh = card.badge
-    g = El("g", {"class": "step", "data-step": card.step_id, "data-badge-x": num(bx), "data-badge-y": num(by),
-                 "data-badge-w": num(bw), "data-badge-h": num(bh)})
+    badge = card.badge
+    g = El("g", {"class": "step", "data-step": card.step_id, "data-badge-x": num(badge.x), "data-badge-y": num(badge.y),
+                 "data-badge-w": num(badge.w), "data-badge-h": num(badge.h)})
     if step_attrs and card.step_id in step_attrs:
         g.attrs.update(step_attrs[card.step_id])
     g.add(_rect(card.x, card.y, card.w, card.h, class_="box optional" if card.optional else "box", rx="10",
                 fill=c.CARD, stroke=c.LINE, stroke_width="2", stroke_dasharray="8 5" if card.optional else None))
     station = g.add(_g("marker"))
-    cx, cy, r = card.station
-    station.add(_circle(cx, cy, r, fill=c.STATION))
-    station.add(_leaf("text", {"x": num(cx), "y": num(cy + 5), "font-size": "14", "font-weight": "bold", "style": "fill:#ffffff",
+    dot = card.station
+    station.add(_circle(dot.cx, dot.cy, dot.r, fill=c.STATION))
+    station.add(_leaf("text", {"x": num(dot.cx), "y": num(dot.cy + 5), "font-size": "14", "font-weight": "bold", "style": "fill:#ffffff",
                                "text-anchor": "middle"}, str(card.number)))
     if card.lamp:
-        g.add(_lamp(*card.lamp, title=card.pilot_title))
+        g.add(_lamp(card.lamp.x, card.lamp.y, card.lamp.size, title=card.pilot_title))
     for mark in card.marks:
         g.add(_role_mark(mark))
     if card.goal:
-        gx, gy, gw, gh = card.goal
-        g.add(_rect(gx, gy, gw, gh, class_="goal", rx=num(gh / 2), fill=c.STATION))
-        g.add(_flag(gx + 12, gy + 5, gh - 10))
-    first_duration = next((x for x in card.lines if x.kind == "duration"), None)
+        goal = card.goal
+        g.add(_rect(goal.x, goal.y, goal.w, goal.h, class_="goal", rx=num(goal.h / 2), fill=c.STATION))
+        g.add(_flag(goal.x + 12, goal.y + 5, goal.h - 10))
+    first_duration = next((x for x in card.lines if x.kind == LineKind.DURATION), None)
     for line in card.lines:
         if line is first_duration:
             g.add(_clock(card.x + 12 + 7, line.y - 5))
-        g.add(_text(line) if line.kind != "goal" else _leaf("text", {"class": "t-goal", "font-size": num(line.size), "font-weight": "bold", "style": "fill:#ffffff"},
+        g.add(_text(line) if line.kind != LineKind.GOAL else _leaf("text", {"class": "t-goal", "font-size": num(line.size), "font-weight": "bold", "style": "fill:#ffffff"},
                                                                  line.text, numbers=f' x="{num(line.x)}" y="{num(line.y)}"'))
     for line in card.signs:
         g.add(_text(line))
@@ -297,7 +297,8 @@ def _card(card: Card, step_attrs: dict | None) -> El:
 
 def _legend(diagram: Diagram, arrow: str) -> El:
     legend = _g("legend")
-    for kind, x, y, w in diagram.legend_marks:
+    for mark in diagram.legend_marks:
+        kind, x, y, w = mark.kind, mark.x, mark.y, mark.w
         if kind == "lamp":
             legend.add(_lamp(x, y - 2, 22, title=None))
         elif kind == "optional":

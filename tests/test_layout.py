@@ -87,7 +87,7 @@ def check_geometry(path: Path):
             assert abs(p[0] - q[0]) < 1e-9 or abs(p[1] - q[1]) < 1e-9, "connectors run straight or turn at right angles"
             for box in boxes:
                 assert not segment_hits_rect(p, q, box), (edge.source, edge.target, p, q, box)
-    start_box = d.start
+    start_box = (d.start.x, d.start.y, d.start.w, d.start.h)
     for edge in d.edges:
         for p, q in zip(edge.points, edge.points[1:]):
             assert not segment_hits_rect(p, q, start_box, inset=-2), ("connector crosses the start marker", edge.source, edge.target)

@@ -159,8 +159,7 @@ def test_a_return_loop_leaves_its_own_step_and_ends_in_its_own_arrow():
 def test_when_labels_stand_above_their_branch_and_badge_slots_are_free():
     d = assert_rules(fork(3, True))
     for c in d.cards:
-        bx, by, bw, bh = c.badge
-        assert by + bh <= c.y and bw > 100, "the badge slot is above the card"
+        assert c.badge.y + c.badge.h <= c.y and c.badge.w > 100, "the badge slot is above the card"
     signed = {c.step_id: [s.text for s in c.signs] for c in d.cards if c.signs}
     assert signed["2"] == ["Jos työkokeilu onnistuu"]
     assert "".join(signed["3"]).replace("-", "").startswith("Jos tarvitset")

@@ -46,14 +46,14 @@ from ..measure import Measurer, bundled, wrap
 from ..model import Path
 from .cards import _cards, _measure_step
 from .connectors import _connectors, _loop_connectors
-from .geometry import (BADGE_PAD, CARD_W, HEADER_LH, HEADER_SIZE, MARGIN, SCREEN, SMALL_SIZE, START_H, START_W, TITLE_SIZE, Band, Card,
+from .geometry import (BADGE_PAD, CARD_W, Box, Lamp, LegendMark, LineKind, Station, HEADER_LH, HEADER_SIZE, MARGIN, SCREEN, SMALL_SIZE, START_H, START_W, TITLE_SIZE, Band, Card,
                        Diagram, Edge, Line, Note, RoleMark, _Graph, _Measured)
 from .graph import _chains, _lanes, _rank
 from .grid import _columns_x, _grid, _narrow_turns, _rows_y, _scale_bound
 from .labels import _bands, _legend
 from .tracks import _gutters, _margins, _returns, _side_tracks, _track_x
 
-__all__ = ["Band", "Card", "Diagram", "Edge", "Line", "Note", "RoleMark", "TITLE_SIZE", "layout"]
+__all__ = ["Band", "Box", "Card", "Diagram", "Edge", "Lamp", "LegendMark", "Line", "LineKind", "Note", "RoleMark", "Station", "TITLE_SIZE", "layout"]
 
 
 def layout(path: Path, t, path_titles: dict[str, str] | None = None, measurer: Measurer | None = None, columns: int | None = None) -> Diagram:
@@ -106,8 +106,8 @@ def _place(path: Path, t, m: Measurer, measured: list[_Measured], g: _Graph, ord
     bands = _bands(path, m, measured, cards, grid, row_top)
     first = cards[0]
     start_y = y[0]
-    start = (MARGIN, start_y - START_H / 2, START_W, START_H)
-    start_label = Line(t("start"), MARGIN + START_W / 2, start_y + 5, SMALL_SIZE, True, kind="start")
+    start = Box(MARGIN, start_y - START_H / 2, START_W, START_H)
+    start_label = Line(t("start"), MARGIN + START_W / 2, start_y + 5, SMALL_SIZE, True, kind=LineKind.START)
     legend, legend_marks, legend_roles, legend_bottom = _legend(path, t, bottom, width, m)
     return Diagram(
         width=width,
@@ -116,7 +116,7 @@ def _place(path: Path, t, m: Measurer, measured: list[_Measured], g: _Graph, ord
         notes=notes,
         edges=edges,
         bands=bands,
-        header=[Line(s, MARGIN, MARGIN + HEADER_SIZE + n * HEADER_LH, HEADER_SIZE, True, kind="header") for n, s in enumerate(header)],
+        header=[Line(s, MARGIN, MARGIN + HEADER_SIZE + n * HEADER_LH, HEADER_SIZE, True, kind=LineKind.HEADER) for n, s in enumerate(header)],
         start=start,
         start_label=start_label,
         legend=legend,

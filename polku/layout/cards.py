@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..marks import of as mark_of
 from ..measure import Measurer, wrap
 from ..model import Path
-from .geometry import BADGE_H, BADGE_PAD, Card, CARD_W, DURATION_INDENT, GOAL_H, _Grid, LAMP_W, Line, LOOP_IN, LOOP_LANE, _Measured, Note, NOTE_GAP, NOTE_PAD, NOTE_SIZE, NOTE_W, PAD, PHASE_SIZE, ROLE_GAP, ROLE_INDENT, ROLE_MARK, ROLE_ROW, RoleMark, SIGN_GAP, SIGN_LH, SIGN_SIZE, SMALL_LH, SMALL_SIZE, STATION_R, TITLE_LH, TITLE_SIZE
+from .geometry import BADGE_H, BADGE_PAD, Box, Card, Lamp, LineKind, Station, CARD_W, DURATION_INDENT, GOAL_H, _Grid, LAMP_W, Line, LOOP_IN, LOOP_LANE, _Measured, Note, NOTE_GAP, NOTE_PAD, NOTE_SIZE, NOTE_W, PAD, PHASE_SIZE, ROLE_GAP, ROLE_INDENT, ROLE_MARK, ROLE_ROW, RoleMark, SIGN_GAP, SIGN_LH, SIGN_SIZE, SMALL_LH, SMALL_SIZE, STATION_R, TITLE_LH, TITLE_SIZE
 
 
 def _measure_step(path: Path, i: int, t, path_titles: dict[str, str], m: Measurer, badge_w: float) -> _Measured:
@@ -13,28 +13,28 @@ def _measure_step(path: Path, i: int, t, path_titles: dict[str, str], m: Measure
     lang = path.language
     inner = CARD_W - 2 * PAD
     title_w = inner - 2 * STATION_R - 8 - (LAMP_W + 4 if step.pilot else 0)
-    lines = [("title", s, TITLE_SIZE, True) for s in wrap(step.title, title_w, TITLE_SIZE, m, True, lang)]
+    lines = [(LineKind.TITLE, s, TITLE_SIZE, True) for s in wrap(step.title, title_w, TITLE_SIZE, m, True, lang)]
     roles = [(rid, wrap(path.roles[rid].name, inner - ROLE_INDENT, SMALL_SIZE, m, False, lang)) for rid in step.roles]
-    extra: list[tuple[str, str, float, bool]] = []
+    extra: list[tuple[LineKind, str, float, bool]] = []
 
-    def add(kind: str, text: str, bold: bool, width: float = inner) -> None:
+    def add(kind: LineKind, text: str, bold: bool, width: float = inner) -> None:
         extra.extend((kind, s, SMALL_SIZE, bold) for s in wrap(text, width, SMALL_SIZE, m, bold, lang))
 
     if step.duration:
-        add("duration", step.duration, False, inner - DURATION_INDENT)
+        add(LineKind.DURATION, step.duration, False, inner - DURATION_INDENT)
     if step.optional:
-        add("optional", t("optional"), True)
+        add(LineKind.OPTIONAL, t("optional"), True)
     for way in path.back[step.id]:
         if way.when:
-            add("return", "↺ " + way.when, False, inner - LOOP_IN)
+            add(LineKind.RETURN, "↺ " + way.when, False, inner - LOOP_IN)
     if step.id in path.forks:
-        add("fork", t("fork_choose"), True, inner - LOOP_IN)
+        add(LineKind.FORK, t("fork_choose"), True, inner - LOOP_IN)
     if step.continues:
-        add("continues", t("continues_in", title=path_titles.get(step.continues, step.continues)) + " →", True)
+        add(LineKind.CONTINUES, t("continues_in", title=path_titles.get(step.continues, step.continues)) + " →", True)
     title_h = max(len(lines) * TITLE_LH, 2 * STATION_R)
     h = PAD + title_h + 6 + sum(_role_row_h(len(n)) for _, n in roles) + len(extra) * SMALL_LH + PAD
     if step.id in path.ends and step.id not in path.continuing:
-        extra.append(("goal", t("goal"), SMALL_SIZE, True))
+        extra.append((LineKind.GOAL, t("goal"), SMALL_SIZE, True))
         h += GOAL_H + 4
     lines += extra
     note_lines = wrap(step.note, NOTE_W - 2 * NOTE_PAD, NOTE_SIZE, m, False, lang) if step.note else []
@@ -56,22 +56,22 @@ def _cards(path: Path, t, m: Measurer, measured: list[_Measured], grid: _Grid, c
         step = path.steps[i]
         x, y = col_x[grid.physical[i]], card_y[i]
         card = Card(step.id, step.number, x, y, CARD_W, me.h, optional=step.optional, row=grid.row[i], lane=grid.slot[i], column=grid.physical[i])
-        card.station = (x + PAD + STATION_R, y + PAD + STATION_R, STATION_R)
+        card.station = Station(x + PAD + STATION_R, y + PAD + STATION_R, STATION_R)
         if step.pilot:
-            card.lamp = (x + CARD_W - PAD - LAMP_W, y + PAD - 2, LAMP_W)
+            card.lamp = Lamp(x + CARD_W - PAD - LAMP_W, y + PAD - 2, LAMP_W)
             card.pilot_title = f"{t('pilot')}: {step.pilot.text}"
         _card_lines(path, m, card, me)
         # The sign row: the branch's condition on the side the road comes in, the badge's slot on the other.
         rtl = grid.row[i] % 2 == 1
         sign_top = y - SIGN_GAP - me.sign_h
-        card.badge = (x if rtl else x + CARD_W - LOOP_LANE - badge_w, y - SIGN_GAP - BADGE_H, badge_w, BADGE_H)
+        card.badge = Box(x if rtl else x + CARD_W - LOOP_LANE - badge_w, y - SIGN_GAP - BADGE_H, badge_w, BADGE_H)
         for n, text in enumerate(me.signs):
             w = m.width(text, SIGN_SIZE, True) if rtl else 0
-            card.signs.append(Line(text, x + CARD_W - LOOP_LANE - w if rtl else x, sign_top + SIGN_SIZE + 2 + n * SIGN_LH, SIGN_SIZE, True, kind="when"))
+            card.signs.append(Line(text, x + CARD_W - LOOP_LANE - w if rtl else x, sign_top + SIGN_SIZE + 2 + n * SIGN_LH, SIGN_SIZE, True, kind=LineKind.WHEN))
         cards.append(card)
         if me.note_lines:
             ny = y + me.h + NOTE_GAP
-            lines = [Line(s, x + NOTE_PAD, ny + NOTE_PAD + NOTE_SIZE - 2 + n * SMALL_LH, NOTE_SIZE, kind="note") for n, s in enumerate(me.note_lines)]
+            lines = [Line(s, x + NOTE_PAD, ny + NOTE_PAD + NOTE_SIZE - 2 + n * SMALL_LH, NOTE_SIZE, kind=LineKind.NOTE) for n, s in enumerate(me.note_lines)]
             notes.append(Note(step.id, x, ny, NOTE_W, me.note_h, lines, (x + 30, y + me.h)))
     return cards, notes
 
@@ -86,26 +86,26 @@ def _card_lines(path: Path, m: Measurer, card: Card, me: _Measured) -> None:
     ty = y + PAD
     tx = x + PAD + 2 * STATION_R + 8
     for kind, text, size, bold in me.lines:
-        if kind == "title":
-            card.lines.append(Line(text, tx, ty + size, size, bold, kind="title"))
+        if kind == LineKind.TITLE:
+            card.lines.append(Line(text, tx, ty + size, size, bold, kind=LineKind.TITLE))
             ty += TITLE_LH
     ty = max(ty, y + PAD + 2 * STATION_R) + 6
     for rid, name_lines in me.roles:
         card.marks.append(RoleMark(rid, x + PAD, ty, ROLE_MARK, mark_of(path, rid)))
         row_top = ty
         for name in name_lines:
-            card.lines.append(Line(name, x + PAD + ROLE_INDENT, ty + SMALL_SIZE + 2, SMALL_SIZE, kind="role"))
+            card.lines.append(Line(name, x + PAD + ROLE_INDENT, ty + SMALL_SIZE + 2, SMALL_SIZE, kind=LineKind.ROLE))
             ty += SMALL_LH
         ty = row_top + _role_row_h(len(name_lines))
     for kind, text, size, bold in me.lines:
-        if kind == "title":
+        if kind == LineKind.TITLE:
             continue
-        if kind == "goal":
+        if kind == LineKind.GOAL:
             w = m.width(text, size, True) + 2 * BADGE_PAD + 18
-            card.goal = (x + PAD, ty + 4, w, GOAL_H)
-            card.lines.append(Line(text, x + PAD + BADGE_PAD + 18, ty + 4 + GOAL_H / 2 + 5, size, True, kind="goal"))
+            card.goal = Box(x + PAD, ty + 4, w, GOAL_H)
+            card.lines.append(Line(text, x + PAD + BADGE_PAD + 18, ty + 4 + GOAL_H / 2 + 5, size, True, kind=LineKind.GOAL))
             ty += GOAL_H + 4
             continue
-        indent = DURATION_INDENT if kind == "duration" else 0
-        card.lines.append(Line(text, x + PAD + indent, ty + size, size, bold, italic=kind in ("optional", "return"), kind=kind))
+        indent = DURATION_INDENT if kind == LineKind.DURATION else 0
+        card.lines.append(Line(text, x + PAD + indent, ty + size, size, bold, italic=kind in (LineKind.OPTIONAL, LineKind.RETURN), kind=kind))
         ty += SMALL_LH

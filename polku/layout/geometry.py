@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from ..model import Mark
 
@@ -55,7 +56,27 @@ TURN_LANES = 2  # the widest the road may be where it turns into the next row (w
 OVERLAP = 100  # connectors running on one line weigh this many crossings when tracks are ordered
 
 
-@dataclass
+class LineKind(StrEnum):
+    """What a line of text in the picture is; svg.py gives it the class t-<kind>."""
+
+    TEXT = "text"
+    TITLE = "title"
+    ROLE = "role"
+    DURATION = "duration"
+    OPTIONAL = "optional"
+    CONTINUES = "continues"
+    GOAL = "goal"
+    FORK = "fork"
+    RETURN = "return"
+    WHEN = "when"
+    NOTE = "note"
+    PHASE = "phase"
+    HEADER = "header"
+    LEGEND = "legend"
+    START = "start"
+
+
+@dataclass(frozen=True)
 class Line:
     text: str
     x: float
@@ -63,7 +84,45 @@ class Line:
     size: float
     bold: bool = False
     italic: bool = False
-    kind: str = "text"  # title | role | duration | optional | continues | goal | fork | return | when | note | phase | header | legend | start
+    kind: LineKind = LineKind.TEXT
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle: its left, top, width and height."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+@dataclass(frozen=True)
+class Station:
+    """A card's numbered station: its centre and radius."""
+
+    cx: float
+    cy: float
+    r: float
+
+
+@dataclass(frozen=True)
+class Lamp:
+    """The idea lamp of a pilot step: its left, top and size."""
+
+    x: float
+    y: float
+    size: float
+
+
+@dataclass(frozen=True)
+class LegendMark:
+    """A symbol in the legend: a lamp, an optional step's dashed box or a return loop's line."""
+
+    kind: str  # lamp | optional | loop
+    x: float
+    y: float
+    w: float
 
 
 @dataclass
@@ -85,16 +144,16 @@ class Card:
     h: float
     lines: list[Line] = field(default_factory=list)
     marks: list[RoleMark] = field(default_factory=list)
-    station: tuple[float, float, float] = (0, 0, 0)  # cx, cy, r
-    lamp: tuple[float, float, float] | None = None  # x, y, size of the idea lamp
+    station: Station = Station(0, 0, 0)
+    lamp: Lamp | None = None
     pilot_title: str = ""
     optional: bool = False
     row: int = 0
     lane: int = 0
     column: int = 0
     signs: list[Line] = field(default_factory=list)  # above the card: when the client comes this way
-    badge: tuple[float, float, float, float] = (0, 0, 0, 0)  # x, y, w, h kept free for the walk's badge
-    goal: tuple[float, float, float, float] | None = None  # the goal marker inside the card
+    badge: Box = Box(0, 0, 0, 0)  # kept free for the walk's badge
+    goal: Box | None = None  # the goal marker inside the card
 
 
 @dataclass
@@ -135,10 +194,10 @@ class Diagram:
     edges: list[Edge]
     bands: list[Band]
     header: list[Line]
-    start: tuple[float, float, float, float]  # x, y, w, h of the start marker
+    start: Box  # the start marker
     start_label: Line
     legend: list[Line]
-    legend_marks: list[tuple[str, float, float, float]]  # kind, x, y, size
+    legend_marks: list[LegendMark]
     legend_roles: list[RoleMark]
     title: str
     description: str
@@ -151,7 +210,7 @@ class Diagram:
 
 @dataclass
 class _Measured:
-    lines: list[tuple[str, str, float, bool]]  # kind, text, size, bold
+    lines: list[tuple[LineKind, str, float, bool]]  # kind, text, size, bold
     roles: list[tuple[str, list[str]]]  # role id, wrapped name lines
     h: float
     note_lines: list[str]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..marks import of as mark_of
 from ..measure import Measurer
 from ..model import Path
-from .geometry import Band, Card, _Grid, LEGEND_ROW, Line, MARGIN, _Measured, PHASE_LH, PHASE_PAD, PHASE_SIZE, ROLE_MARK, RoleMark, SMALL_SIZE
+from .geometry import Band, Card, LegendMark, LineKind, _Grid, LEGEND_ROW, Line, MARGIN, _Measured, PHASE_LH, PHASE_PAD, PHASE_SIZE, ROLE_MARK, RoleMark, SMALL_SIZE
 
 
 def _bands(path: Path, m: Measurer, measured: list[_Measured], cards: list[Card], grid: _Grid, row_top: list[float]) -> list[Band]:
@@ -24,7 +24,7 @@ def _bands(path: Path, m: Measurer, measured: list[_Measured], cards: list[Card]
             label = []
             for n, s in enumerate(label_lines):
                 lx = left + PHASE_PAD
-                label.append(Line(s, lx, top + 4 + PHASE_SIZE + n * PHASE_LH, PHASE_SIZE, True, kind="phase"))
+                label.append(Line(s, lx, top + 4 + PHASE_SIZE + n * PHASE_LH, PHASE_SIZE, True, kind=LineKind.PHASE))
             bands.append(Band(phase.id, left, top, right - left, bottom - top, label))
     return bands
 
@@ -41,7 +41,7 @@ def _legend(path: Path, t, top: float, width: float, m: Measurer):
     for role in path.roles_used():
         items.append(("role", role.name, role.id))
     lines: list[Line] = []
-    marks: list[tuple[str, float, float, float]] = []
+    marks: list[LegendMark] = []
     roles: list[RoleMark] = []
     x, y = MARGIN, top + 8
     for kind, text, role_id in items:
@@ -53,8 +53,8 @@ def _legend(path: Path, t, top: float, width: float, m: Measurer):
         if kind == "role":
             roles.append(RoleMark(str(role_id), x, y + 1, ROLE_MARK, mark_of(path, str(role_id))))
         else:
-            marks.append((kind, x, y, icon_w))
-        lines.append(Line(text, x + icon_w + 6, y + 15, SMALL_SIZE, kind="legend"))
+            marks.append(LegendMark(kind, x, y, icon_w))
+        lines.append(Line(text, x + icon_w + 6, y + 15, SMALL_SIZE, kind=LineKind.LEGEND))
         x += item_w
     bottom = y + LEGEND_ROW if items else top
     return lines, marks, roles, bottom
