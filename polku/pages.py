@@ -189,4 +189,5 @@ def fields_read(names: Iterable[str], cls: type) -> tuple[str, ...]:
 
 @lru_cache(maxsize=64)
 def _parsed(env: jinja2.Environment, name: str) -> nodes.Template:
-    return env.parse(env.loader.get_source(env, name)[0])
+    source, filename, _ = env.loader.get_source(env, name)
+    return env.parse(source, name, filename)  # a syntax error names the template's file
