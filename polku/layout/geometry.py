@@ -245,7 +245,8 @@ class _Grid:
     slot: list[int]  # per node: 0 is the top lane of its row
     slots: list[int]  # per row: how many lanes
     below: list[bool]  # per node: something stands below it in its column
-    foot: list[bool]  # per node: the last step of a row, on the row's floor, beside the turn
+    foot: list[bool]  # per node: in a row's last column, which stands on the row's floor, beside the turn
+    head: list[bool]  # per node: in a row's first column (after a turn), which stands at the row's top
     above: list[bool]
     road: list[int]  # per row: the slot the road runs along (a fork's lanes spread above and below it)
 

@@ -7,12 +7,24 @@ from .geometry import _Graph
 
 
 def _rank(path: Path) -> list[int]:
-    """Each step's column: the longest chain of forward connections to it."""
-    rank = [0] * len(path.steps)
-    for i, step in enumerate(path.steps):  # forward connectors go down the file, so one pass suffices
-        for way in path.ahead[step.id]:
-            j = path.index_of(way.step)
+    """Each step's column: the longest chain of forward connections to it. Then
+    a step with room between the steps before and after it (a short branch
+    beside a longer one) moves to the middle of that room, so that no connector
+    skips more columns than it must: the presentation view shows a step with
+    the steps it leads to only when they are near."""
+    n = len(path.steps)
+    succ = [[path.index_of(way.step) for way in path.ahead[step.id]] for step in path.steps]
+    pred: list[list[int]] = [[] for _ in range(n)]
+    rank = [0] * n
+    for i in range(n):  # forward connectors go down the file, so one pass suffices
+        for j in succ[i]:
+            pred[j].append(i)
             rank[j] = max(rank[j], rank[i] + 1)
+    for order in (range(n), range(n - 1, -1, -1), range(n)):
+        for i in order:
+            if pred[i] and succ[i]:
+                before, after = max(rank[p] for p in pred[i]), min(rank[s] for s in succ[i])
+                rank[i] = min(max((before + after) // 2, before + 1), after - 1)
     return rank
 
 

@@ -31,14 +31,15 @@ def _grid(g: _Graph, order: list[list[int]], k: int) -> _Grid:
         r = row[v]
         lane[v] += (slots[r] - 1) // 2 - (len(order[g.rank[v]]) - 1) // 2
     slot = [slots[row[v]] - 1 - lane[v] if flip[row[v]] else lane[v] for v in range(n)]
-    # A row's last step, where the road is one lane, stands at the row's foot:
-    # the road turns into the next row right beside it, and a camera that
-    # shows the step shows the next one too.
-    foot = [False] * n
+    # A row's last column stands on the row's floor (a single step in its
+    # lowest lane) and the next row's first column at that row's top: the
+    # road turns into the next row right beside it, and a camera that shows a
+    # step shows the next one too.
+    foot = [row[v] < rows - 1 and g.rank[v] % k == k - 1 for v in range(n)]
+    head = [row[v] > 0 and g.rank[v] % k == 0 for v in range(n)]
     for r in range(rows - 1):
         if len(order[(r + 1) * k - 1]) == 1:
             slot[order[(r + 1) * k - 1][0]] = slots[r] - 1
-            foot[order[(r + 1) * k - 1][0]] = True
     lowest: dict[int, int] = {}
     highest: dict[int, int] = {}
     for v in range(n):
@@ -47,12 +48,13 @@ def _grid(g: _Graph, order: list[list[int]], k: int) -> _Grid:
     below = [slot[v] < lowest[g.rank[v]] for v in range(n)]
     above = [slot[v] > highest[g.rank[v]] for v in range(n)]
     road = [(slots[r] - 1) - (slots[r] - 1) // 2 if flip[r] else (slots[r] - 1) // 2 for r in range(rows)]
-    return _Grid(k, rows, row, physical, slot, slots, below, foot, above, road)
+    return _Grid(k, rows, row, physical, slot, slots, below, foot, head, above, road)
 
 
 def _narrow_turns(order: list[list[int]], k: int) -> bool:
-    """Whether the road is at most TURN_LANES lanes wide wherever it turns into the next row of k columns."""
-    return all(len(order[end]) <= TURN_LANES for end in range(k - 1, len(order) - 1, k))
+    """Whether the road is at most TURN_LANES lanes wide wherever it turns into the next row
+    of k columns, and splits into no more than one lane more right after the turn."""
+    return all(len(order[end]) <= TURN_LANES and len(order[end + 1]) <= TURN_LANES + 1 for end in range(k - 1, len(order) - 1, k))
 
 
 def _scale_bound(measured: list[_Measured], g: _Graph, order: list[list[int]], k: int) -> float:
@@ -96,8 +98,7 @@ def _rows_y(measured: list[_Measured], g: _Graph, grid: _Grid, corridor_tracks: 
 
     Each column stacks its own lanes, each under its sign row: the road's lane
     at one height across the row, the lanes above it upwards from there and
-    the lanes below downwards, so that a tall card leaves no gap beside it.
-    A row's last step stands on the row's floor, beside the turn."""
+    the lanes below downwards, so that a tall card leaves no gap beside it."""
     n = len(g.step)
     head = [measured[s].sign_h + SIGN_GAP if s is not None else 0.0 for s in g.step]
     body = [measured[s].cell if s is not None else ATTACH_Y + TRACK for s in g.step]
@@ -115,25 +116,41 @@ def _rows_y(measured: list[_Measured], g: _Graph, grid: _Grid, corridor_tracks: 
         row_top.append(y)
         y += max((len(measured[s].phase_lines) * PHASE_LH + 6 for v, s in enumerate(g.step)
                   if s is not None and grid.row[v] == r and measured[s].phase_lines), default=0)
-        split = {c: ([v for v in nodes if grid.slot[v] < grid.road[r]], [v for v in nodes if grid.slot[v] >= grid.road[r]])
-                 for (rr, c), nodes in columns.items() if rr == r}
-        road_y = y + max(sum(head[v] + body[v] + LANE_GAP for v in ups) + (head[downs[0]] if downs else 0)
-                         for ups, downs in split.values())  # the top of the cards in the road's lane
-        floor = road_y
-        for ups, downs in split.values():
-            at = road_y - (head[downs[0]] if downs else 0)
-            for v in reversed(ups):
-                tops[v] = at - LANE_GAP - body[v]
-                at = tops[v] - head[v]
-            at = road_y
-            for v in downs:
-                at += head[v] if v != downs[0] else 0
-                tops[v] = at
-                at += body[v] + LANE_GAP
-                floor = max(floor, tops[v] + body[v], y + head[v] + body[v] if grid.foot[v] else 0)
-        for v in range(n):
-            if grid.row[v] == r and grid.foot[v]:
-                tops[v] = floor - body[v]
+        floor = _stack_row(r, y, grid, columns, head, body, tops)
         corridor[r] = floor
         y = floor + max(CORRIDOR_MIN, 2 * CHANNEL_PAD + max(corridor_tracks.get(r, 0) - 1, 0) * TRACK)
     return tops, [tops[v] + ATTACH_Y for v in range(n)], row_top, corridor, y
+
+
+def _stack_row(r: int, y: float, grid: _Grid, columns: dict, head: list[float], body: list[float], tops: list[float]) -> float:
+    """Stack each column of row r, which starts at y, around the road's lane; the column
+    the road turns in by at the row's top, the one it turns out by on the floor.
+    Writes tops; returns the row's floor."""
+    stacks = [nodes for (rr, _), nodes in columns.items() if rr == r]
+    split = [([v for v in nodes if grid.slot[v] < grid.road[r]], [v for v in nodes if grid.slot[v] >= grid.road[r]]) for nodes in stacks]
+    road_y = y + max(sum(head[v] + body[v] + LANE_GAP for v in ups) + (head[downs[0]] if downs else 0)
+                     for ups, downs in split)  # the top of the cards in the road's lane
+    for ups, downs in split:
+        at = road_y - (head[downs[0]] if downs else 0)
+        for v in reversed(ups):
+            tops[v] = at - LANE_GAP - body[v]
+            at = tops[v] - head[v]
+        at = road_y
+        for v in downs:
+            at += head[v] if v != downs[0] else 0
+            tops[v] = at
+            at += body[v] + LANE_GAP
+
+    def shift(nodes: list[int], by: float) -> None:
+        for v in nodes:
+            tops[v] += by
+
+    for nodes in stacks:
+        if grid.head[nodes[0]] and not grid.foot[nodes[0]]:
+            shift(nodes, y + head[nodes[0]] - tops[nodes[0]])
+    floor = max(max(tops[v] + body[v] for nodes in stacks for v in nodes),
+                max((y + sum(head[v] + body[v] + LANE_GAP for v in nodes) - LANE_GAP for nodes in stacks if grid.foot[nodes[0]]), default=y))
+    for nodes in stacks:
+        if grid.foot[nodes[0]] and not grid.head[nodes[0]]:
+            shift(nodes, floor - tops[nodes[-1]] - body[nodes[-1]])
+    return floor

@@ -388,7 +388,7 @@
     var TITLE_PX = 20.1;   // the current step's title on screen, at least (20 asked)
     var TITLE_MAX_PX = 30; // and at most: the neighbours stay in sight
     var AROUND = 24;       // room above and below a card, in the picture's units (badges sit on its edge)
-    var SIDE = 8;          // and beside it
+    var SIDE = 4;          // and beside it
     var EASE_MS = 300;
 
     function reduced() {
@@ -461,7 +461,7 @@
       var ahead = [];
       ways.forEach(function (way) {
         var b = boxOf(way.id);
-        if (b) ahead.push({ box: b, weight: way.loop ? 0.25 : 1 });
+        if (b) ahead.push({ box: b, weight: way.loop ? 0.4 : 1 });
       });
       var want = grow(union([card].concat(ahead.map(function (a) { return a.box; }))), AROUND);
       var size = titleSize(id);
@@ -491,11 +491,17 @@
       for (var i = 0; i < xStarts.length; i += 1) {
         for (var j = 0; j < yStarts.length; j += 1) {
           var v = { x: xStarts[i], y: yStarts[j], w: w, h: h };
-          // Each next step counts up to half of it in sight; then the middle of all of them.
-          var score = 0;
-          ahead.forEach(function (a) { score += a.weight * Math.min(seen(a.box, v), 0.5); });
+          // First as many next steps as can be 42 % in sight (the ways forward
+          // before the return loops), then each up to half of it in sight,
+          // then the middle of all of them.
+          var enough = 0, share = 0;
+          ahead.forEach(function (a) {
+            var s = seen(a.box, v);
+            if (s >= 0.42) enough += a.weight;
+            share += a.weight * Math.min(s, 0.5);
+          });
           var off = Math.abs(v.x + w / 2 - cx) / w + Math.abs(v.y + h / 2 - cy) / h;
-          score = score * 1000 - off;
+          var score = enough * 1e6 + share * 1000 - off;
           if (!best || score > best.score) best = { score: score, v: v };
         }
       }
