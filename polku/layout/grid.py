@@ -145,8 +145,8 @@ def _stack_row(r: int, y: float, grid: _Grid, columns: dict, head: list[float], 
         for v in nodes:
             tops[v] += by
 
-    for nodes in stacks:
-        if grid.head[nodes[0]] and not grid.foot[nodes[0]]:
+    for nodes in stacks:  # (a single step there stays on the road's lane: a fork it leads to spreads around it)
+        if grid.head[nodes[0]] and not grid.foot[nodes[0]] and len(nodes) > 1:
             shift(nodes, y + head[nodes[0]] - tops[nodes[0]])
     floor = max(max(tops[v] + body[v] for nodes in stacks for v in nodes),
                 max((y + sum(head[v] + body[v] + LANE_GAP for v in nodes) - LANE_GAP for nodes in stacks if grid.foot[nodes[0]]), default=y))
