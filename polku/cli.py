@@ -43,7 +43,9 @@ def main(ctx: click.Context) -> None:
 @TEMPLATES
 @OUT
 @click.option("--pdf", is_flag=True, help="Also write each handout as site/<id>/<id>.pdf (needs WeasyPrint).")
-def build(paths: str = "paths", templates: str = "templates", out: str = "site", pdf: bool = False) -> None:
+@click.option("--paper", type=click.Choice(["a4", "a3"]), default=None,
+              help="Paper for the handouts' picture pages (default: _site.yaml's paper, else a4); a3 for wall charts.")
+def build(paths: str = "paths", templates: str = "templates", out: str = "site", pdf: bool = False, paper: str | None = None) -> None:
     """Check every path file, then write the site. A failed build leaves the previous site untouched."""
     from .site import build as build_site
 
@@ -56,7 +58,7 @@ def build(paths: str = "paths", templates: str = "templates", out: str = "site",
         raise click.UsageError(f"no templates folder '{templates}'")
     check_output_dir(out, (paths, templates))
     try:
-        site, warnings, files = build_site(FsPath(paths), FsPath(templates), FsPath(out), shown=paths.rstrip("/"), pdf=pdf)
+        site, warnings, files = build_site(FsPath(paths), FsPath(templates), FsPath(out), shown=paths.rstrip("/"), pdf=pdf, paper=paper)
     except ContentError as error:
         _report(error.diagnostics)
         sys.exit(1)

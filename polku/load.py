@@ -25,7 +25,7 @@ from .workers import run as workers_run
 
 __all__ = ["load_site", "check_site", "read_source", "schema", "boolean_keys", "ID_RE", "MAX_FILE_BYTES"]
 
-DEFAULT_SITE = {"title": "Palvelupolut", "organisation": "", "language": "fi", "base_url": ""}
+DEFAULT_SITE = {"title": "Palvelupolut", "organisation": "", "language": "fi", "base_url": "", "paper": "a4"}
 
 
 # ---------------------------------------------------------------- files
@@ -198,6 +198,7 @@ def load_site(folder: FsPath | str, shown: str | None = None, workers: int | Non
         paths=tuple(paths),
         shared_roles=shared,
         accessibility=accessibility,
+        paper=settings["paper"],
     )
     return site, sorted(problems)
 
@@ -207,6 +208,8 @@ def _settings(site_file: _File | None) -> dict[str, str]:
     settings = {**DEFAULT_SITE, **{k: v for k, v in _dict(site_file.doc.data if site_file else {}).items() if isinstance(v, str)}}
     if settings["language"] not in LANGUAGES:
         settings["language"] = "fi"
+    if settings.get("paper") not in ("a4", "a3"):
+        settings["paper"] = "a4"  # the schema has said why
     return settings
 
 

@@ -222,6 +222,7 @@ class Site:
     paths: tuple[Path, ...]  # originals first, sorted by id; then translations
     shared_roles: dict[str, dict[str, Role]]  # language -> role id -> role
     accessibility: Accessibility = field(default_factory=Accessibility)
+    paper: str = "a4"  # the handout's picture pages: a4 or a3 (polku/paper.py)
 
     def originals(self) -> list[Path]:
         return [p for p in self.paths if not p.is_translation]

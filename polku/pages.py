@@ -104,6 +104,8 @@ class HandoutPage(_OnePath):
 
     build_date: str  # for the PDF's metadata; "" unless SOURCE_DATE_EPOCH
     sheet: list[dict]  # site.role_card()s with the steps' numbers
+    picture: list[dict]  # polku/paper.py's page parts of the picture, each with its svg
+    paper: str  # a4 or a3: the picture pages' paper
 
 
 PAGES: tuple[type[Page], ...] = (IndexPage, RolesPage, PilotsPage, AccessibilityPage, PathPage, HandoutPage)

@@ -29,6 +29,7 @@ from .measure import hyphenate
 from .load import load_site
 from .outdir import MARKER, MARKER_TEXT, check_output_dir
 from .pages import AccessibilityPage, HandoutPage, IndexPage, Page, PathPage, PilotsPage, RolesPage, code_attributes, fields_read, template_attributes
+from .paper import parts as paper_parts
 from .swap import write_atomically
 from .workers import run as workers_run
 from .model import LANGUAGES, Path, Site, Step
@@ -262,6 +263,7 @@ def render_path(job: PathJob, env: jinja2.Environment) -> dict[str, bytes]:
     path_titles = {other: title for other, title, _ in job.continued}
     hrefs = {other: href for other, _, href in job.continued}
     standalone, inline = render_pair(layout(path, pt, path_titles), f"d-{path.id}", asset_prefix=f"{up}assets/")
+    picture = paper_parts(path, pt, path_titles, job.site.paper, id_prefix=f"p-{path.id}-")
     here = f"{job.folder}/"
     used = path.roles_used()
     acts = {role.id: [step for step in path.steps if role.id in step.roles] for role in used}
@@ -288,7 +290,8 @@ def render_path(job: PathJob, env: jinja2.Environment) -> dict[str, bytes]:
         f"{here}{path.id}.svg": ('<?xml version="1.0" encoding="utf-8"?>\n' + standalone + "\n").encode("utf-8"),
         f"{here}index.html": path_page("index.html", path.title, "client"),
         f"{here}professional.html": path_page("professional.html", f"{path.title} ({pt('professional_version')})", "professional"),
-        f"{here}print.html": _render(env, HandoutPage(**both("print.html", f"{path.title} ({pt('print')})"), build_date=job.build_date, sheet=sheet)),
+        f"{here}print.html": _render(env, HandoutPage(**both("print.html", f"{path.title} ({pt('print')})"), build_date=job.build_date, sheet=sheet,
+                                                          picture=[{**vars(part), "svg": markup.Markup(part.svg)} for part in picture], paper=job.site.paper)),
     }
 
 
@@ -476,11 +479,14 @@ def _render_and_write(job: tuple[PathJob, FsPath, FsPath]) -> list[str]:
 
 
 def build(paths: FsPath, templates: FsPath, out: FsPath, shown: str | None = None, pdf: bool = False, workers: int | None = None,
-          load_cache: dict | None = None):
+          load_cache: dict | None = None, paper: str | None = None):
     """Check everything, render everything, then replace out.
-    Returns the site, the warnings and the names of the files written."""
+    Returns the site, the warnings and the names of the files written.
+    paper (a4, a3) overrides _site.yaml's paper for the handouts' pictures."""
     check_output_dir(out, (paths, templates))
     site, warnings = load_site(paths, shown, workers=workers, cache=load_cache)
+    if paper:
+        site = replace(site, paper=paper)
     names: list[str] = []
 
     def fill(staging: FsPath) -> None:

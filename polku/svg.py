@@ -154,10 +154,18 @@ class _Written:
 
 
 def render(diagram: Diagram, id_prefix: str, asset_prefix: str = "../assets/", standalone: bool = True,
-           step_attrs: dict[str, dict[str, str]] | None = None) -> str:
+           step_attrs: dict[str, dict[str, str]] | None = None, view: tuple[float, float, float, float] | None = None,
+           size_pt: tuple[float, float] | None = None) -> str:
     """The SVG text. id_prefix keeps ids unique when the SVG is inlined in a page.
-    step_attrs adds attributes to a step's group by step id (the review's data-change)."""
+    step_attrs adds attributes to a step's group by step id (the review's data-change).
+    view shows only that box (x, y, w, h) of the picture, at size_pt points:
+    a page's part of the handout's picture (polku/paper.py)."""
     root = _draw(diagram, id_prefix, asset_prefix, standalone, step_attrs or {})
+    if view is not None:
+        root.attrs["viewBox"] = " ".join(num(v) for v in view)
+    if size_pt is not None:
+        root.attrs["width"] = f"{num(size_pt[0])}pt"
+        root.attrs["height"] = f"{num(size_pt[1])}pt"
     out: list[str] = []
     root.write(out)
     return "".join(out)

@@ -204,6 +204,22 @@
       counter.textContent = format(counter.getAttribute("data-template"), { n: count, total: order.length });
       $(".mypath-print", status).setAttribute("href", "print.html" + mineQuery(mine));
     }
+    // The handout's forks: only the way this client takes, with its condition.
+    order.forEach(function (id) {
+      var step = steps.get(id);
+      var ways = $$(".ways li[data-to]", step.node);
+      if (!ways.length) return;
+      var chosen = mine.choose.get(id);
+      ways.forEach(function (li) {
+        var to = li.getAttribute("data-to");
+        li.hidden = personal && ((chosen && chosen !== to) || !on.has(to));
+      });
+      var heading = $(".ways-title", step.node);
+      if (heading) {
+        if (!heading.hasAttribute("data-all")) heading.setAttribute("data-all", heading.textContent);
+        heading.textContent = personal && chosen && labels ? labels.getAttribute("data-chosen") || heading.getAttribute("data-all") : heading.getAttribute("data-all");
+      }
+    });
     var behind = mine.at ? routeTo(mine.at) : [];
     order.forEach(function (id) { steps.get(id).node.classList.toggle("done", behind.indexOf(id) !== -1); });
     paintBadges();

@@ -1,0 +1,230 @@
+"""The picture on paper: laid out for the sheet, cut into page parts at row boundaries.
+
+On paper every word of the picture is at least 9 pt and every step title at
+least 11 pt (../shared/design/PICTURE.md). A path too long for one sheet at
+that size is not shrunk: the picture is cut between its rows into parts, one
+part a page, and each part says on which page the road goes on.
+
+This module only reads the laid-out Diagram (cards with their row, bands,
+notes, edges, legend): it works for any layout that winds its columns
+through rows. It chooses the column count that suits the paper (the screen's
+choice is made for 1280x720), a scale, and where to cut; svg.py draws each
+part as a view of the same picture.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .layout import Diagram, layout
+from .svg import render
+
+MM = 72 / 25.4  # points in a millimetre
+MIN_WORD_PT = 9.0
+MIN_TITLE_PT = 11.0
+SAFETY = 1.01  # a little above the minimum, so rounding in a PDF never dips below it
+MAX_SCALE = 0.95  # pt per picture unit: a short path is drawn larger, up to about its screen size
+STATION_NUMBER = 14  # svg.py writes a station's number at this size
+
+# Paper for the picture pages, landscape, in mm: width, height. Page margins
+# and the room the page's own texts take (title, "continues on page N") are
+# kept out of the picture's box; templates/assets/style.css sets the same.
+PAPERS = {"a4": (297.0, 210.0), "a3": (420.0, 297.0)}
+PAGE_MARGIN = (8.0, 8.0, 13.0)  # sides, top, bottom (the footer) in mm
+HEADING_ROOM = 15.0  # the first part's title and subtitle, in mm
+CONTINUES_ROOM = 7.5  # a "continued from" / "continues on" line, in mm
+
+
+@dataclass
+class Part:
+    number: int  # 1-based: the page it is printed on
+    y0: float  # the part's stretch of the picture, in picture units
+    y1: float
+    svg: str
+    width_pt: float
+    height_pt: float
+    continues: int | None  # the page the road goes on to, if any
+    continued_from: int | None
+    exit_side: str  # "left" or "right": where the road leaves the part
+
+
+def min_sizes(diagram: Diagram) -> tuple[float, float]:
+    """The smallest text of the picture, and the smallest step title, in picture units."""
+    sizes = [STATION_NUMBER]
+    titles = []
+    lines = list(diagram.legend) + [diagram.start_label]
+    for band in diagram.bands:
+        lines += band.label
+    for note in diagram.notes:
+        lines += note.lines
+    for card in diagram.cards:
+        lines += card.lines
+        lines += list(getattr(card, "signs", []) or [])
+    for line in lines:
+        sizes.append(line.size)
+        if line.kind == "title":
+            titles.append(line.size)
+    return min(sizes), min(titles or sizes)
+
+
+def least_scale(diagram: Diagram) -> float:
+    """Points per picture unit that bring every word to 9 pt and every title to 11 pt."""
+    smallest, title = min_sizes(diagram)
+    return max(MIN_WORD_PT / smallest, MIN_TITLE_PT / title) * SAFETY
+
+
+def _rows(diagram: Diagram) -> list[tuple[float, float]]:
+    """Each row's stretch of the picture, top to bottom: from above its phase
+    labels and signs to above the next row (its corridor included). The first
+    row starts below the picture's own title (the page has it); the last ends
+    with the legend."""
+    rows = sorted({c.row for c in diagram.cards})
+    tops = []
+    for r in rows:
+        cards = [c for c in diagram.cards if c.row == r]
+        top = min(c.y for c in cards)
+        bottom = max(c.y + c.h for c in cards)
+        for card in cards:
+            for sign in getattr(card, "signs", []) or []:
+                top = min(top, sign.y - sign.size - 4)
+            badge = getattr(card, "badge", None)
+            if badge is not None and badge.h:
+                top = min(top, badge.y)
+        for band in diagram.bands:
+            if band.y < bottom and band.y + band.h > top:
+                top = min(top, band.y)
+        tops.append(top - 8)
+    out = []
+    for n, top in enumerate(tops):
+        bottom = tops[n + 1] if n + 1 < len(tops) else diagram.height
+        out.append((top, bottom))
+    return out
+
+
+def _room(paper: str) -> tuple[float, float, float]:
+    """The picture's box on a page in points: width, height of the first part, height of the others."""
+    w, h = PAPERS[paper]
+    side, top, bottom = PAGE_MARGIN
+    width = (w - 2 * side) * MM
+    height = (h - top - bottom - 2 * CONTINUES_ROOM) * MM
+    return width, height - HEADING_ROOM * MM + CONTINUES_ROOM * MM, height
+
+
+def _pack(rows: list[tuple[float, float]], scale: float, first: float, other: float) -> list[tuple[int, int]] | None:
+    """Rows into parts, greedily: (first row, last row) of each. None when a row alone does not fit."""
+    parts = []
+    start = 0
+    while start < len(rows):
+        room = first if not parts else other
+        end = start
+        if (rows[start][1] - rows[start][0]) * scale > room:
+            return None
+        while end + 1 < len(rows) and (rows[end + 1][1] - rows[start][0]) * scale <= room:
+            end += 1
+        parts.append((start, end))
+        start = end + 1
+    return parts
+
+
+def plan(path, t, path_titles=None, paper: str = "a4", measurer=None) -> tuple[Diagram, float, list[tuple[int, int]], list[tuple[float, float]]]:
+    """The picture for the paper: (diagram, scale in pt per unit, parts as row ranges, row stretches).
+
+    Tries each column count that fits the sheet's width at the least scale and
+    keeps the one with the fewest parts (then the largest scale, then the
+    most columns)."""
+    width, first, other = _room(paper)
+    best = None
+    layers = len(path.steps)
+    fallback = None
+    for k in range(min(layers, 10), 0, -1):
+        diagram = layout(path, t, path_titles, measurer=measurer, columns=k)
+        if diagram.columns != k and diagram.columns < k:
+            k = diagram.columns  # the layout has fewer columns than asked for: no more to try above it
+        least = least_scale(diagram)
+        if diagram.width * least > width:
+            fallback = fallback or diagram
+            continue
+        rows = _rows(diagram)
+        packed = _pack(rows, least, first, other)
+        if packed is None:
+            continue
+        # The largest scale that keeps as few parts.
+        scale = least
+        top = min(MAX_SCALE, width / diagram.width)
+        s = top
+        while s > least:
+            again = _pack(rows, s, first, other)
+            if again is not None and len(again) <= len(packed):
+                scale, packed = s, again
+                break
+            s -= 0.02
+        key = (len(packed), -scale, -k)
+        if best is None or key < best[0]:
+            best = (key, diagram, scale, packed, rows)
+        if k == 1:
+            break
+    if best is None:  # nothing fits at the least size: the narrowest, cut row by row
+        diagram = layout(path, t, path_titles, measurer=measurer, columns=1)
+        rows = _rows(diagram)
+        return diagram, least_scale(diagram), [(r, r) for r in range(len(rows))], rows
+    _, diagram, scale, packed, rows = best
+    return diagram, scale, packed, rows
+
+
+def parts(path, t, path_titles=None, paper: str = "a4", id_prefix: str = "p", measurer=None) -> list[Part]:
+    """The picture's page parts, each with its SVG drawn for inlining in print.html."""
+    diagram, scale, packed, rows = plan(path, t, path_titles, paper, measurer)
+    out = []
+    total = len(packed)
+    for n, (a, b) in enumerate(packed, start=1):
+        y0 = rows[a][0]
+        y1 = rows[b][1]
+        last = n == total
+        if last:
+            y1 = diagram.height
+        piece = _piece(diagram, y0, y1, first=n == 1, last=last, number=n, total=total)
+        w = diagram.width
+        svg = render(piece, f"{id_prefix}{n}", standalone=False, view=(0, y0, w, y1 - y0), size_pt=(w * scale, (y1 - y0) * scale))
+        out.append(Part(n, y0, y1, svg, w * scale, (y1 - y0) * scale, None if last else n + 1, None if n == 1 else n - 1,
+                        _exit_side(diagram, y1)))
+    return out
+
+
+def _piece(diagram: Diagram, y0: float, y1: float, first: bool, last: bool, number: int, total: int) -> Diagram:
+    """The diagram with only what lies in [y0, y1): each step drawn once in the
+    whole handout; connectors that run on are cut by the part's view."""
+    def inside(y: float) -> bool:
+        return y0 <= y < y1
+
+    cards = [c for c in diagram.cards if inside(c.y)]
+    ids = {c.step_id for c in cards}
+    edges = [e for e in diagram.edges if min(y for _, y in e.points) < y1 and max(y for _, y in e.points) > y0]
+    title = diagram.title if total == 1 else f"{diagram.title} ({number}/{total})"
+    # The start stands by the first step: later parts leave its label out
+    # (its marker lies outside their view).
+    start_label = diagram.start_label if first else replace(diagram.start_label, text="")
+    return replace(
+        diagram,
+        cards=cards,
+        notes=[n for n in diagram.notes if n.step_id in ids],
+        edges=edges,
+        bands=[b for b in diagram.bands if inside(b.y + 1)],
+        header=[],
+        legend=diagram.legend if last else [],
+        legend_marks=diagram.legend_marks if last else [],
+        legend_roles=diagram.legend_roles if last else [],
+        title=title,
+        start_label=start_label,
+    )
+
+
+def _exit_side(diagram: Diagram, y1: float) -> str:
+    """Where the road crosses the part's lower edge: left or right."""
+    xs = []
+    for e in diagram.edges:
+        for (ax, ay), (bx, by) in zip(e.points, e.points[1:]):
+            if min(ay, by) < y1 <= max(ay, by) and not e.loop:
+                xs.append(ax)
+    if not xs:
+        return "right"
+    return "left" if sum(xs) / len(xs) < diagram.width / 2 else "right"
