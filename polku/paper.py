@@ -26,7 +26,9 @@ SAFETY = 1.01  # a little above the minimum, so rounding in a PDF never dips bel
 MAX_SCALE = 0.95  # pt per picture unit: a short path is drawn larger, up to about its screen size
 STATION_NUMBER = 14  # svg.py writes a station's number at this size
 
-# Paper for the picture pages, landscape, in mm: width, height. Page margins
+# Paper for the picture pages, landscape, in mm: width, height. The picture
+# is printed landscape unless a row of it is too tall for that (a fork of many
+# ways): then portrait, on every picture page. Page margins
 # and the room the page's own texts take (title, "continues on page N") are
 # kept out of the picture's box; templates/assets/style.css sets the same.
 PAPERS = {"a4": (297.0, 210.0), "a3": (420.0, 297.0)}
@@ -46,6 +48,7 @@ class Part:
     continues: int | None  # the page the road goes on to, if any
     continued_from: int | None
     exit_side: str  # "left" or "right": where the road leaves the part
+    orientation: str = "landscape"  # or "portrait"
 
 
 def min_sizes(diagram: Diagram) -> tuple[float, float]:
@@ -101,9 +104,11 @@ def _rows(diagram: Diagram) -> list[tuple[float, float]]:
     return out
 
 
-def _room(paper: str) -> tuple[float, float, float]:
+def _room(paper: str, orientation: str = "landscape") -> tuple[float, float, float]:
     """The picture's box on a page in points: width, height of the first part, height of the others."""
     w, h = PAPERS[paper]
+    if orientation == "portrait":
+        w, h = h, w
     side, top, bottom = PAGE_MARGIN
     width = (w - 2 * side) * MM
     height = (h - top - bottom - 2 * CONTINUES_ROOM) * MM
@@ -126,54 +131,57 @@ def _pack(rows: list[tuple[float, float]], scale: float, first: float, other: fl
     return parts
 
 
-def plan(path, t, path_titles=None, paper: str = "a4", measurer=None) -> tuple[Diagram, float, list[tuple[int, int]], list[tuple[float, float]]]:
-    """The picture for the paper: (diagram, scale in pt per unit, parts as row ranges, row stretches).
+def plan(path, t, path_titles=None, paper: str = "a4", measurer=None):
+    """The picture for the paper: (diagram, scale in pt per unit, parts as row
+    ranges, row stretches, orientation).
 
-    Tries each column count that fits the sheet's width at the least scale and
-    keeps the one with the fewest parts (then the largest scale, then the
-    most columns)."""
-    width, first, other = _room(paper)
+    Tries each column count that fits the sheet's width at the least scale,
+    landscape and portrait, and keeps the one with the fewest parts (then
+    landscape, then the largest scale, then the most columns)."""
     best = None
-    layers = len(path.steps)
-    fallback = None
-    for k in range(min(layers, 10), 0, -1):
-        diagram = layout(path, t, path_titles, measurer=measurer, columns=k)
-        if diagram.columns != k and diagram.columns < k:
-            k = diagram.columns  # the layout has fewer columns than asked for: no more to try above it
-        least = least_scale(diagram)
-        if diagram.width * least > width:
-            fallback = fallback or diagram
-            continue
+    diagrams = {}
+    for orientation in ("landscape", "portrait"):
+        width, first, other = _room(paper, orientation)
+        for k in range(min(len(path.steps), 10), 0, -1):
+            if k not in diagrams:
+                diagrams[k] = layout(path, t, path_titles, measurer=measurer, columns=k)
+            diagram = diagrams[k]
+            if diagram.columns < k:
+                continue  # the same picture as a smaller count
+            least = least_scale(diagram)
+            if diagram.width * least > width:
+                continue
+            rows = _rows(diagram)
+            packed = _pack(rows, least, first, other)
+            if packed is None:
+                continue
+            # The largest scale that keeps as few parts.
+            scale = least
+            s = min(MAX_SCALE, width / diagram.width)
+            while s > least:
+                again = _pack(rows, s, first, other)
+                if again is not None and len(again) <= len(packed):
+                    scale, packed = s, again
+                    break
+                s -= 0.02
+            key = (len(packed), orientation != "landscape", -scale, -k)
+            if best is None or key < best[0]:
+                best = (key, diagram, scale, packed, rows, orientation)
+    if best is None:
+        # A row taller than any page at 9 pt (a fork of very many ways): one
+        # row a portrait page, shrunk to fit rather than cut off.
+        diagram = diagrams.get(1) or layout(path, t, path_titles, measurer=measurer, columns=1)
         rows = _rows(diagram)
-        packed = _pack(rows, least, first, other)
-        if packed is None:
-            continue
-        # The largest scale that keeps as few parts.
-        scale = least
-        top = min(MAX_SCALE, width / diagram.width)
-        s = top
-        while s > least:
-            again = _pack(rows, s, first, other)
-            if again is not None and len(again) <= len(packed):
-                scale, packed = s, again
-                break
-            s -= 0.02
-        key = (len(packed), -scale, -k)
-        if best is None or key < best[0]:
-            best = (key, diagram, scale, packed, rows)
-        if k == 1:
-            break
-    if best is None:  # nothing fits at the least size: the narrowest, cut row by row
-        diagram = layout(path, t, path_titles, measurer=measurer, columns=1)
-        rows = _rows(diagram)
-        return diagram, least_scale(diagram), [(r, r) for r in range(len(rows))], rows
-    _, diagram, scale, packed, rows = best
-    return diagram, scale, packed, rows
+        width, first, other = _room(paper, "portrait")
+        scale = min(least_scale(diagram), width / diagram.width, *(first / (b - a) for a, b in rows))
+        return diagram, scale, [(r, r) for r in range(len(rows))], rows, "portrait"
+    _, diagram, scale, packed, rows, orientation = best
+    return diagram, scale, packed, rows, orientation
 
 
 def parts(path, t, path_titles=None, paper: str = "a4", id_prefix: str = "p", measurer=None) -> list[Part]:
     """The picture's page parts, each with its SVG drawn for inlining in print.html."""
-    diagram, scale, packed, rows = plan(path, t, path_titles, paper, measurer)
+    diagram, scale, packed, rows, orientation = plan(path, t, path_titles, paper, measurer)
     out = []
     total = len(packed)
     for n, (a, b) in enumerate(packed, start=1):
@@ -186,7 +194,7 @@ def parts(path, t, path_titles=None, paper: str = "a4", id_prefix: str = "p", me
         w = diagram.width
         svg = render(piece, f"{id_prefix}{n}", standalone=False, view=(0, y0, w, y1 - y0), size_pt=(w * scale, (y1 - y0) * scale))
         out.append(Part(n, y0, y1, svg, w * scale, (y1 - y0) * scale, None if last else n + 1, None if n == 1 else n - 1,
-                        _exit_side(diagram, y1)))
+                        _exit_side(diagram, y1), orientation))
     return out
 
 
