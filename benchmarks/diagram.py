@@ -34,7 +34,7 @@ from polku import rules  # noqa: E402
 from polku.i18n import translator  # noqa: E402
 from polku.layout import layout  # noqa: E402
 from polku.load import load_site  # noqa: E402
-from polku.model import Path as PolkuPath, Pilot, Role, Step  # noqa: E402
+from polku.model import ServicePath, Pilot, Role, Step  # noqa: E402
 from polku.svg import render  # noqa: E402
 from polku.marks import shared_marks  # noqa: E402
 from dataclasses import replace  # noqa: E402
@@ -50,7 +50,7 @@ TITLES = ["Yhteydenotto sosiaalipalveluihin", "Palvelutarpeen arviointi", "Asiak
           "Tuki työssä", "Väliarvio", "Jälkikontaktointi"]
 
 
-def make_path(n: int) -> PolkuPath:
+def make_path(n: int) -> ServicePath:
     roles = {f"r{i}": Role(f"r{i}", name) for i, name in enumerate(["Omatyöntekijä", "Työhönvalmentaja", "Sosiaalityöntekijä", "Omavalmentaja"])}
     steps = []
     for i in range(n):
@@ -60,10 +60,10 @@ def make_path(n: int) -> PolkuPath:
         steps.append(Step(id=str(i + 1), number=i + 1, title=f"{TITLES[i % len(TITLES)]} {i + 1}",
                           roles=(f"r{i % 4}", f"r{(i + 1) % 4}"), duration="1–2 viikkoa" if i % 2 else "",
                           pilot=Pilot("Kokeilu") if i in (3, 9) else None, next=nxt))
-    return PolkuPath(id="bench", language="fi", title="Benchmark", steps=tuple(steps), source="bench.yaml", roles=with_marks(roles))
+    return ServicePath(id="bench", language="fi", title="Benchmark", steps=tuple(steps), source="bench.yaml", roles=with_marks(roles))
 
 
-def dot_source(path: PolkuPath) -> str:
+def dot_source(path: ServicePath) -> str:
     lines = ["digraph p { rankdir=LR; node [shape=box, style=rounded];"]
     for s in path.steps:
         label = s.title + "\\n" + "\\n".join(path.roles[r].name for r in s.roles)
@@ -84,12 +84,12 @@ def median_ms(fn, runs: int) -> float:
 # ------------------------------------------------------------- crossings
 
 
-def graph(nexts: list[list[int]], name: str = "p") -> PolkuPath:
+def graph(nexts: list[list[int]], name: str = "p") -> ServicePath:
     """A path from each step's successors (0-based); a successor at or before a step is a return loop."""
     roles = {"r": Role("r", "Omatyöntekijä")}
     steps = tuple(Step(id=str(i + 1), number=i + 1, title=f"{TITLES[i % len(TITLES)]}", roles=("r",), next=tuple(str(j + 1) for j in dict.fromkeys(nx)))
                   for i, nx in enumerate(nexts))
-    return PolkuPath(id=name, language="fi", title=name, steps=steps, source=name, roles=with_marks(roles))
+    return ServicePath(id=name, language="fi", title=name, steps=steps, source=name, roles=with_marks(roles))
 
 
 def chain(n: int) -> list[list[int]]:
@@ -142,7 +142,7 @@ def wild(seed: int) -> list[list[int]]:
     return [[i + 1] if i + 1 < n and rnd.random() < 0.5 else [rnd.randrange(n) for _ in range(rnd.randint(0, 3))] for i in range(n)]
 
 
-def dot_crossings(path: PolkuPath, dot: str) -> tuple[int, int]:
+def dot_crossings(path: ServicePath, dot: str) -> tuple[int, int]:
     """(forward crossing points, return-loop crossing points) of dot's drawing of the same graph."""
     out = subprocess.run([dot, "-Tjson"], input=dot_source(path).encode(), capture_output=True, check=True)
     data = json.loads(out.stdout)
@@ -190,7 +190,7 @@ def _intersect(s, t):
 
 def crossing_table() -> None:
     dot = shutil.which("dot")
-    cases: list[tuple[str, PolkuPath]] = []
+    cases: list[tuple[str, ServicePath]] = []
     site, _ = load_site(Path(__file__).resolve().parent.parent / "paths")
     cases += [(p.id, p) for p in site.originals()]
     cases += [(f"chain-{n}", graph(chain(n))) for n in (3, 12, 24, 30)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path as FsPath
+from pathlib import Path
 
 import click
 
@@ -54,11 +54,11 @@ def build(paths: str = "paths", templates: str = "templates", out: str = "site",
 
         if (missing := available()) is not None:
             raise click.UsageError(missing)
-    if not FsPath(templates).is_dir():
+    if not Path(templates).is_dir():
         raise click.UsageError(f"no templates folder '{templates}'")
     check_output_dir(out, (paths, templates))
     try:
-        site, warnings, files = build_site(FsPath(paths), FsPath(templates), FsPath(out), shown=paths.rstrip("/"), pdf=pdf, paper=paper)
+        site, warnings, files = build_site(Path(paths), Path(templates), Path(out), shown=paths.rstrip("/"), pdf=pdf, paper=paper)
     except ContentError as error:
         _report(error.diagnostics)
         sys.exit(1)
@@ -76,7 +76,7 @@ def build(paths: str = "paths", templates: str = "templates", out: str = "site",
 def check(paths: str = "paths") -> None:
     """Check the path files without writing anything (for CI and pre-commit)."""
     try:
-        site, warnings = load.load_site(FsPath(paths), shown=paths.rstrip("/"))
+        site, warnings = load.load_site(Path(paths), shown=paths.rstrip("/"))
     except ContentError as error:
         _report(error.diagnostics)
         sys.exit(1)
@@ -93,13 +93,13 @@ def serve(paths: str = "paths", templates: str = "templates", out: str = "site",
     """Preview the site while you edit: each save rebuilds what changed and updates the open page."""
     from .serve import serve as run_preview
 
-    if not FsPath(paths).is_dir():
+    if not Path(paths).is_dir():
         raise click.UsageError(f"no folder '{paths}': give the folder that holds the path files with --paths")
-    if not FsPath(templates).is_dir():
+    if not Path(templates).is_dir():
         raise click.UsageError(f"no templates folder '{templates}'")
     check_output_dir(out, (paths, templates))
     try:
-        run_preview(FsPath(paths), FsPath(templates), FsPath(out), port, paths.rstrip("/"), lambda found: _report(found, "save again"))
+        run_preview(Path(paths), Path(templates), Path(out), port, paths.rstrip("/"), lambda found: _report(found, "save again"))
     except OSError as error:
         raise click.UsageError(f"cannot serve on port {port}: {error.strerror or error}; try another with --port") from error
 
@@ -113,7 +113,7 @@ def new(path_id: str, paths: str = "paths", title: str = "") -> None:
     from .new import new_path
 
     try:
-        written = new_path(FsPath(paths), path_id, title, shown=paths.rstrip("/"))
+        written = new_path(Path(paths), path_id, title, shown=paths.rstrip("/"))
     except ValueError as error:
         raise click.UsageError(str(error)) from error
     program = click.get_current_context().find_root().info_name or "polku"
@@ -131,11 +131,11 @@ def diff(revision: str = "HEAD", paths: str = "paths", out: str = "review") -> N
     from .review import check_out, review, write
     from .revision import RevisionError
 
-    if not FsPath(paths).is_dir():
+    if not Path(paths).is_dir():
         raise click.UsageError(f"no folder '{paths}': give the folder that holds the path files with --paths")
     check_out(out, (paths,))
     try:
-        result = review(FsPath(paths), revision, shown=paths.rstrip("/"))
+        result = review(Path(paths), revision, shown=paths.rstrip("/"))
     except RevisionError as error:
         raise click.UsageError(str(error)) from error
     except ContentError as error:

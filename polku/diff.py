@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .model import LANGUAGES, Path, Role, Site, Step
+from .model import LANGUAGES, ServicePath, Role, Site, Step
 
 # Cut quoted values in the terminal around the first difference, to about this many characters.
 SHOWN = 60
@@ -49,8 +49,8 @@ class Change:
 @dataclass
 class PathDiff:
     key: str
-    old: Path | None
-    new: Path | None
+    old: ServicePath | None
+    new: ServicePath | None
     changes: list[Change]
 
     @property
@@ -82,7 +82,7 @@ class SiteDiff:
         return self.shared + [c for p in self.paths for c in p.changes]
 
 
-def key_of(path: Path) -> str:
+def key_of(path: ServicePath) -> str:
     return f"{path.id}.{path.language}" if path.is_translation else path.id
 
 
@@ -182,7 +182,7 @@ def _compare_roles(key: str, old: dict[str, Role], new: dict[str, Role]) -> list
 # ---------------------------------------------------------------- paths
 
 
-def compare_paths(key: str, old: Path | None, new: Path | None) -> list[Change]:
+def compare_paths(key: str, old: ServicePath | None, new: ServicePath | None) -> list[Change]:
     if old is None and new is None:
         return []
     if old is None:
@@ -202,7 +202,7 @@ def compare_paths(key: str, old: Path | None, new: Path | None) -> list[Change]:
     return out
 
 
-def _compare_phases(key: str, old: Path, new: Path) -> list[Change]:
+def _compare_phases(key: str, old: ServicePath, new: ServicePath) -> list[Change]:
     a = {p.id: p.title for p in old.phases}
     b = {p.id: p.title for p in new.phases}
     out = []
@@ -221,7 +221,7 @@ def _auto(step: Step) -> bool:
     return step.id == str(step.number)
 
 
-def match_steps(old: Path, new: Path) -> dict[str, str]:
+def match_steps(old: ServicePath, new: ServicePath) -> dict[str, str]:
     """Old step id -> new step id, for the steps that are the same step."""
     pairs: dict[str, str] = {}
     taken: set[str] = set()
@@ -246,7 +246,7 @@ def match_steps(old: Path, new: Path) -> dict[str, str]:
     return pairs
 
 
-def _moved(old: Path, new: Path, pairs: dict[str, str]) -> set[str]:
+def _moved(old: ServicePath, new: ServicePath, pairs: dict[str, str]) -> set[str]:
     """New ids of the steps whose order among the others changed: those outside
     a longest run of matched steps in the same order (patience: n log n)."""
     order = sorted(pairs.items(), key=lambda p: new.index_of(p[1]))
@@ -285,7 +285,7 @@ def successors(step: Step) -> list[tuple[str, str]]:
     return list(zip(step.next, whens))
 
 
-def _following(path: Path, step: Step) -> list[tuple[str, str]]:
+def _following(path: ServicePath, step: Step) -> list[tuple[str, str]]:
     i = path.index_of(step.id)
     return [(path.steps[i + 1].id, "")] if i + 1 < len(path.steps) else []
 
@@ -298,7 +298,7 @@ def _links(step: Step) -> str:
     return "\n".join(f"{link.title} <{link.url}>" for link in step.links)
 
 
-def _compare_steps(key: str, old: Path, new: Path) -> list[Change]:
+def _compare_steps(key: str, old: ServicePath, new: ServicePath) -> list[Change]:
     pairs = match_steps(old, new)
     back = {n: o for o, n in pairs.items()}
     moved = _moved(old, new, pairs)
@@ -336,7 +336,7 @@ def _compare_steps(key: str, old: Path, new: Path) -> list[Change]:
     return out
 
 
-def _compare_next(key: str, subject: tuple, old: Path, new: Path, before: Step, after: Step, pairs: dict[str, str]) -> list[Change]:
+def _compare_next(key: str, subject: tuple, old: ServicePath, new: ServicePath, before: Step, after: Step, pairs: dict[str, str]) -> list[Change]:
     """Where the step leads: which steps (named by their new ids), then each branch's `when`."""
     was = successors(before)
     now = successors(after)

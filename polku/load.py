@@ -14,12 +14,12 @@ import hashlib
 import os
 import stat
 from dataclasses import dataclass, replace
-from pathlib import Path as FsPath
+from pathlib import Path
 
 from . import marks, schema_check, yamlread
 from .errors import ContentError, Diagnostic, did_you_mean
 from .load_path import _dict, _look_problems, _mark_roles, _roles_from, _text, build_path
-from .model import Accessibility, LANGUAGES, RESERVED_IDS, Path, Role, Site
+from .model import Accessibility, LANGUAGES, RESERVED_IDS, ServicePath, Role, Site
 from .schema_check import ID_RE, boolean_keys, schema, suggest_id
 from .workers import run as workers_run
 
@@ -33,7 +33,7 @@ DEFAULT_SITE = {"title": "Palvelupolut", "organisation": "", "language": "fi", "
 
 @dataclass
 class _File:
-    path: FsPath
+    path: Path
     shown: str  # the name used in messages, e.g. paths/suvi.yaml
     kind: str  # "path", "site", "roles"
     id: str = ""
@@ -52,7 +52,7 @@ class _File:
         return self.doc.locate(pointer, key=key) if self.doc is not None else (1, 1)
 
 
-def _classify(folder: FsPath, shown_folder: str, problems: list[Diagnostic]) -> list[_File]:
+def _classify(folder: Path, shown_folder: str, problems: list[Diagnostic]) -> list[_File]:
     files: list[_File] = []
     for entry in sorted(folder.iterdir(), key=lambda p: p.name):
         name = entry.name
@@ -106,7 +106,7 @@ def _classify(folder: FsPath, shown_folder: str, problems: list[Diagnostic]) -> 
 MAX_FILE_BYTES = 256 * 1024  # 35 times the longest path file there is; read and built in well under a second
 
 
-def read_source(path: FsPath) -> bytes:
+def read_source(path: Path) -> bytes:
     """A path file's bytes: never through a symbolic link (even one put in its
     place after the folder was listed), only from an ordinary file, and
     never more than MAX_FILE_BYTES (+1, to tell that there was more)."""
@@ -150,15 +150,15 @@ def _read(file: _File, problems: list[Diagnostic]) -> None:
 # ---------------------------------------------------------------- the whole folder
 
 
-def load_site(folder: FsPath | str, shown: str | None = None, workers: int | None = None, cache: dict | None = None) -> tuple[Site, list[Diagnostic]]:
+def load_site(folder: Path | str, shown: str | None = None, workers: int | None = None, cache: dict | None = None) -> tuple[Site, list[Diagnostic]]:
     """Read and check a paths folder. Returns the site and the warnings;
     raises ContentError with every problem (and warning) if there are errors.
     Path files are read on every core (workers.py) when there are many.
 
     With a cache (a dict kept between calls, as `serve` does), a path file
     whose bytes, site settings and shared roles are unchanged is not read
-    again, and gives the very same Path object as before."""
-    folder = FsPath(folder)
+    again, and gives the very same ServicePath object as before."""
+    folder = Path(folder)
     shown_folder = shown if shown is not None else str(folder).rstrip("/")
     problems: list[Diagnostic] = []
     if not folder.is_dir():
@@ -178,7 +178,7 @@ def load_site(folder: FsPath | str, shown: str | None = None, workers: int | Non
     all_path_files = [f for f in files if f.kind == "path"]
     originals = {f.id for f in all_path_files if f.language is None}
     loaded = _load_path_files(_with_original(all_path_files, originals, shown_folder, problems), settings, shared, workers, cache)
-    paths: list[Path] = []
+    paths: list[ServicePath] = []
     for file, path, found in loaded:
         problems.extend(found)
         if path is not None:
@@ -248,7 +248,7 @@ def _with_original(files: list[_File], originals: set[str], shown_folder: str, p
     return out
 
 
-def _check_continues(file: _File, path: Path, all_ids: set[str], problems: list[Diagnostic]) -> None:
+def _check_continues(file: _File, path: ServicePath, all_ids: set[str], problems: list[Diagnostic]) -> None:
     """A step's 'continues:' names another path of the folder."""
     for i, step in enumerate(path.steps):
         if step.continues and step.continues not in all_ids:
@@ -259,8 +259,8 @@ def _check_continues(file: _File, path: Path, all_ids: set[str], problems: list[
             problems.append(Diagnostic(file.shown, line, col, f"steps[{i + 1}].continues: a path cannot continue in itself"))
 
 
-def _translations_checked(paths: list[Path], files_by_name: dict[str, _File], shared_files: dict[str, _File], site_language: str,
-                          problems: list[Diagnostic]) -> list[Path]:
+def _translations_checked(paths: list[ServicePath], files_by_name: dict[str, _File], shared_files: dict[str, _File], site_language: str,
+                          problems: list[Diagnostic]) -> list[ServicePath]:
     """Warn where a translation has drifted from its original; each shows its original's marks."""
     by_key = {(p.id, p.original is not None): p for p in paths}
     for path in paths:
@@ -285,14 +285,14 @@ def _load_path_files(files: list[_File], settings: dict, shared: dict, workers: 
     return results
 
 
-def _bytes_or_nothing(path: FsPath) -> bytes:
+def _bytes_or_nothing(path: Path) -> bytes:
     try:
         return read_source(path)
     except OSError:
         return b""  # _read says why
 
 
-def _load_path_file(job: tuple[_File, dict, dict[str, dict[str, Role]]]) -> tuple[_File, Path | None, list[Diagnostic]]:
+def _load_path_file(job: tuple[_File, dict, dict[str, dict[str, Role]]]) -> tuple[_File, ServicePath | None, list[Diagnostic]]:
     """Read, check and build one path file: independent of every other path,
     so a build runs it on every core. Returns the file (with its positions)."""
     file, settings, shared = job
@@ -337,8 +337,8 @@ def _at_in(file: _File, problems: list[Diagnostic]):
     return at
 
 
-def _marks_of_original(translation: Path, original: Path | None) -> Path:
-    """A translation shows its original's marks. The same Path object when they
+def _marks_of_original(translation: ServicePath, original: ServicePath | None) -> ServicePath:
+    """A translation shows its original's marks. The same ServicePath object when they
     already agree (the usual case), so that `serve` sees an unchanged path."""
     if original is None:
         return translation
@@ -347,7 +347,7 @@ def _marks_of_original(translation: Path, original: Path | None) -> Path:
     return replace(translation, roles={**translation.roles, **differ}) if differ else translation
 
 
-def _check_translation(original: Path, translation: Path, file: _File, problems: list[Diagnostic]) -> None:
+def _check_translation(original: ServicePath, translation: ServicePath, file: _File, problems: list[Diagnostic]) -> None:
     """Warn when a translation has drifted from its original."""
     if translation.language == original.language:
         problems.append(Diagnostic(file.shown, 1, 1, f"this translation is in the same language ('{original.language}') as {original.source}; use another language suffix"))
@@ -364,7 +364,7 @@ def _check_translation(original: Path, translation: Path, file: _File, problems:
         problems.append(Diagnostic(file.shown, 1, 1, f"the steps are in a different order than in {original.source}", warning=True))
 
 
-def _warn_untranslated_roles(paths: list[Path], shared_files: dict, site_language: str, files_by_name: dict[str, _File], problems: list[Diagnostic]) -> None:
+def _warn_untranslated_roles(paths: list[ServicePath], shared_files: dict, site_language: str, files_by_name: dict[str, _File], problems: list[Diagnostic]) -> None:
     warned: set[tuple[str, str]] = set()
     for path in paths:
         if path.language == site_language:
@@ -382,7 +382,7 @@ def _warn_untranslated_roles(paths: list[Path], shared_files: dict, site_languag
                     )
 
 
-def check_site(folder: FsPath | str) -> list[Diagnostic]:
+def check_site(folder: Path | str) -> list[Diagnostic]:
     """All diagnostics of a folder, errors and warnings, without raising."""
     try:
         return load_site(folder)[1]

@@ -1,7 +1,7 @@
-"""One path file's content as a model Path: the checks the schema cannot see.
+"""One path file's content as a model ServicePath: the checks the schema cannot see.
 
 load.py reads and schema-checks the files; build_path here turns one checked
-file into a Path in named parts (language, roles, phases, step ids, and each
+file into a ServicePath in named parts (language, roles, phases, step ids, and each
 step's roles, next, pilot and links), telling every problem where it stands.
 Shared by every file of a folder: nothing here reads a file or knows other paths.
 """
@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 from . import marks, yamlread
 from .errors import Diagnostic, did_you_mean
-from .model import Link, Mark, Path, Phase, Pilot, Role, Step
+from .model import Link, Mark, ServicePath, Phase, Pilot, Role, Step
 
 SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 _SCHEME_RE = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
@@ -87,8 +87,8 @@ class _Here:
 
 
 def build_path(doc: yamlread.Document, shown: str, path_id: str, file_language: str | None, site_language: str,
-               site_organisation: str, shared: dict[str, Role], problems: list[Diagnostic]) -> Path:
-    """The Path a schema-checked file describes, with the problems the schema
+               site_organisation: str, shared: dict[str, Role], problems: list[Diagnostic]) -> ServicePath:
+    """The ServicePath a schema-checked file describes, with the problems the schema
     cannot see (ids, references between steps, roles, phases) added to problems.
     file_language: the language its name gives (<id>.<lang>.yaml), for a translation."""
     data = _dict(doc.data)
@@ -103,7 +103,7 @@ def build_path(doc: yamlread.Document, shown: str, path_id: str, file_language: 
     _warn_unreachable(steps, lambda i, msg: at(("steps", i), msg, warning=True))
     roles = _give_local_marks(roles, local, steps, shared, lambda i, j, msg: at(("steps", i, "roles", j), msg))
     persona = _dict(data.get("persona"))
-    return Path(
+    return ServicePath(
         id=path_id,
         language=language,
         title=_text(data.get("title")),

@@ -84,7 +84,7 @@ class Successor:
 
 
 @dataclass(frozen=True)
-class Path:
+class ServicePath:
     id: str
     language: str
     title: str
@@ -219,10 +219,10 @@ class Site:
     organisation: str
     language: str
     base_url: str
-    paths: tuple[Path, ...]  # originals first, sorted by id; then translations
+    paths: tuple[ServicePath, ...]  # originals first, sorted by id; then translations
     shared_roles: dict[str, dict[str, Role]]  # language -> role id -> role
     accessibility: Accessibility = field(default_factory=Accessibility)
     paper: str = "a4"  # the handout's picture pages: a4 or a3 (polku/paper.py)
 
-    def originals(self) -> list[Path]:
+    def originals(self) -> list[ServicePath]:
         return [p for p in self.paths if not p.is_translation]

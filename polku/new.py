@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from datetime import date
 from importlib import resources
-from pathlib import Path as FsPath
+from pathlib import Path
 
 from .schema_check import ID_RE, suggest_id
 from .model import RESERVED_IDS
@@ -13,7 +13,7 @@ from .model import RESERVED_IDS
 SCHEMA_FILE = "polku.schema.json"
 
 
-def new_path(folder: FsPath, path_id: str, title: str = "", shown: str = "paths") -> str:
+def new_path(folder: Path, path_id: str, title: str = "", shown: str = "paths") -> str:
     """Write folder/<id>.yaml; returns the name it was written under."""
     if not ID_RE.fullmatch(path_id):
         raise ValueError(f"{path_id!r} is not a valid path id: use only lowercase letters a-z, digits and '-' (e.g. '{suggest_id(path_id)}')")
@@ -31,14 +31,14 @@ def new_path(folder: FsPath, path_id: str, title: str = "", shown: str = "paths"
     return f"{shown}/{path_id}.yaml"
 
 
-def schema_reference(folder: FsPath) -> str:
+def schema_reference(folder: Path) -> str:
     """Where editors find the schema, relative to the path files.
 
     Inside a polku checkout that is the package's own schema.json; in a
     content repository (even with polku installed in a .venv inside it),
     polku.schema.json beside the paths, written (or
     refreshed) from the installed polku so that it matches what `check` uses."""
-    packaged = FsPath(str(resources.files("polku").joinpath("schema.json"))).resolve()
+    packaged = Path(str(resources.files("polku").joinpath("schema.json"))).resolve()
     here = folder.resolve()
     installed = {"site-packages", "dist-packages"} & set(packaged.parts)  # e.g. a .venv inside the content repository
     if packaged.is_file() and here.parent in packaged.parents and not installed:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from pathlib import Path as FsPath
+from pathlib import Path
 
 import click
 
@@ -48,17 +48,17 @@ def check_output_dir(out: str | os.PathLike, sources: Iterable[str | os.PathLike
     shown = os.fspath(out)
     if not shown.strip():
         raise OutputFolderError("the output folder is empty (--out \"\"): give a folder for the site, such as --out site")
-    given = FsPath(shown)
+    given = Path(shown)
     if given.is_symlink():
         raise OutputFolderError(f"the output folder '{shown}' is a symbolic link: give the folder itself, polku replaces it whole")
     target = given.resolve()
-    here = FsPath.cwd().resolve()
+    here = Path.cwd().resolve()
     if target == here:
         raise OutputFolderError(f"the output folder '{shown}' is the working folder: polku replaces the output folder whole; give a folder of its own, such as --out site")
     if target in here.parents:
         raise OutputFolderError(f"the output folder '{shown}' holds the working folder: polku replaces the output folder whole; give a folder of its own, such as --out site")
     for source in sources:
-        source_path = FsPath(os.fspath(source)).resolve()
+        source_path = Path(os.fspath(source)).resolve()
         if target == source_path or target in source_path.parents or source_path in target.parents:
             raise OutputFolderError(
                 f"the output folder '{shown}' overlaps '{os.fspath(source)}', which polku reads: give a folder outside it, such as --out site")
@@ -73,7 +73,7 @@ def check_output_dir(out: str | os.PathLike, sources: Iterable[str | os.PathLike
         f"so give an empty or new folder (or move those files away)")
 
 
-def is_polku_site(folder: FsPath) -> bool:
+def is_polku_site(folder: Path) -> bool:
     """True when folder is empty or polku wrote it (the marker, or an older polku site)."""
     try:
         with os.scandir(folder) as entries:

@@ -21,7 +21,7 @@ import jinja2
 from jinja2 import meta, nodes
 from markupsafe import Markup
 
-from .model import Path, Site, Step
+from .model import ServicePath, Site, Step
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class PilotsPage(Page):
     template: ClassVar[str] = "pilots.html"
 
     t: Callable[..., str]
-    pilots: list[tuple[Path, Step]]
+    pilots: list[tuple[ServicePath, Step]]
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class _OnePath(Page):
     """What the path page and the handout both read."""
 
     t: Callable[..., str]
-    path: Path
+    path: ServicePath
     svg: Markup  # the diagram, inline
     path_titles: dict[str, str]  # id -> title of the paths this one continues in
     # Lookups the templates make per step, as dictionaries rather than calls.

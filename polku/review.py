@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path as FsPath
+from pathlib import Path
 
 import jinja2
 
@@ -45,7 +45,7 @@ class Review:
     notes: list[str]  # what could not be read at the revision
 
 
-def review(paths: FsPath, rev: str, shown: str) -> Review:
+def review(paths: Path, rev: str, shown: str) -> Review:
     """Both versions, compared. Raises RevisionError (wrong usage) or ContentError
     (the working tree has errors)."""
     top, folder = git.locate(paths)
@@ -62,7 +62,7 @@ def _load_old(files: dict[str, bytes], shown: str) -> tuple[Site | None, list[st
         return None, []
     notes: list[str] = []
     with tempfile.TemporaryDirectory(prefix="polku-diff-") as tmp:
-        folder = FsPath(tmp) / "paths"
+        folder = Path(tmp) / "paths"
         while True:
             git.write_folder(files, folder)
             try:
@@ -85,7 +85,7 @@ def _load_old(files: dict[str, bytes], shown: str) -> tuple[Site | None, list[st
 def check_out(out: str, sources: tuple[str, ...]) -> None:
     """The rules of `build --out` (outdir.py), and never a built site, which they allow."""
     check_output_dir(out, sources)
-    if (FsPath(out) / "assets" / "polku.js").is_file():
+    if (Path(out) / "assets" / "polku.js").is_file():
         raise OutputFolderError(f"'{out}' holds a built site: polku diff never replaces it; write the review elsewhere, such as --out review")
 
 
@@ -94,7 +94,7 @@ def write(result: Review, out: str, sources: tuple[str, ...]) -> list[str]:
     check_out(out, sources)
     files = render_review(result)
     files[MARKER] = MARKER_TEXT
-    write_atomically(lambda staging: write_files(files, staging), FsPath(out))
+    write_atomically(lambda staging: write_files(files, staging), Path(out))
     return sorted(files)
 
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-from pathlib import Path as FsPath
+from pathlib import Path
 
 
 class RevisionError(Exception):
     """Not a git repository, an unknown revision, or no git: wrong usage (exit 2)."""
 
 
-def _git(args: list[str], cwd: FsPath, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
     try:
         return subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False,
                               env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"})
@@ -26,7 +26,7 @@ def _git(args: list[str], cwd: FsPath, stdin: bytes | None = None) -> subprocess
         raise RevisionError("git is not installed; polku diff needs git to read the earlier version") from error
 
 
-def locate(paths: FsPath) -> tuple[FsPath, str]:
+def locate(paths: Path) -> tuple[Path, str]:
     """(the repository's top folder, the paths folder relative to it, '/'-separated)."""
     folder = paths.absolute()
     existing = folder
@@ -35,7 +35,7 @@ def locate(paths: FsPath) -> tuple[FsPath, str]:
     run = _git(["rev-parse", "--show-toplevel"], existing)
     if run.returncode != 0:
         raise RevisionError(f"'{existing}' is not inside a git repository; run polku diff in the repository that holds the path files")
-    top = FsPath(run.stdout.decode("utf-8", "surrogateescape").strip())
+    top = Path(run.stdout.decode("utf-8", "surrogateescape").strip())
     try:
         relative = folder.resolve().relative_to(top.resolve())
     except ValueError:
@@ -43,7 +43,7 @@ def locate(paths: FsPath) -> tuple[FsPath, str]:
     return top, relative.as_posix()
 
 
-def resolve(top: FsPath, revision: str) -> str:
+def resolve(top: Path, revision: str) -> str:
     """The commit a revision names, or RevisionError with the reason in words."""
     if not revision or revision.startswith("-") or any(ord(c) < 32 for c in revision):
         raise RevisionError(f"'{revision}' is not a git revision; give a branch, tag or commit, e.g. HEAD or origin/main")
@@ -54,7 +54,7 @@ def resolve(top: FsPath, revision: str) -> str:
     return run.stdout.decode("ascii").strip()
 
 
-def files_at(top: FsPath, commit: str, folder: str) -> dict[str, bytes]:
+def files_at(top: Path, commit: str, folder: str) -> dict[str, bytes]:
     """The regular files directly in folder at commit, by name. A folder missing
     at that commit is an empty folder: every path in it is new."""
     tree = f"{commit}:{folder}" if folder not in ("", ".") else commit
@@ -82,7 +82,7 @@ def files_at(top: FsPath, commit: str, folder: str) -> dict[str, bytes]:
     return out
 
 
-def write_folder(files: dict[str, bytes], folder: FsPath) -> None:
+def write_folder(files: dict[str, bytes], folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in sorted(files.items()):
         try:

@@ -34,7 +34,7 @@ import snowballstemmer
 from babel import Locale
 from babel.plural import to_javascript
 
-from .model import Path, Site
+from .model import ServicePath, Site
 
 STEMMERS = {"fi": "finnish", "sv": "swedish", "en": "english"}
 # Fields, a bit each, with the weight a hit in it gets on the page (search.js has the same order).
@@ -91,7 +91,7 @@ def _doc_terms(fields: list[tuple[int, str]], language: str) -> dict[str, int]:
 KIND = {"path": 0, "step": 1, "role": 2}
 
 
-def _path_docs(path: Path, role_anchor) -> list[tuple[tuple, dict[str, int]]]:
+def _path_docs(path: ServicePath, role_anchor) -> list[tuple[tuple, dict[str, int]]]:
     """The docs of one path: the path itself, each step, and its own roles."""
     language = path.language
     docs = [((KIND["path"], path.title, "", 0, 0),
@@ -110,11 +110,11 @@ def _path_docs(path: Path, role_anchor) -> list[tuple[tuple, dict[str, int]]]:
     return docs
 
 
-_cache: dict[tuple[str, str], tuple[Path, list]] = {}
+_cache: dict[tuple[str, str], tuple[ServicePath, list]] = {}
 
 
-def _cached_path_docs(path: Path, role_anchor, keep: bool = True) -> list:
-    """serve's loader gives an unchanged file the same Path object: its docs are reused.
+def _cached_path_docs(path: ServicePath, role_anchor, keep: bool = True) -> list:
+    """serve's loader gives an unchanged file the same ServicePath object: its docs are reused.
     A build reads each path once and keeps nothing (keep=False): the terms of
     10,000 paths would hold over a hundred megabytes to no use."""
     if not keep:
@@ -142,7 +142,7 @@ def _base36(n: int) -> str:
     return out
 
 
-def search_data(site: Site, paths: tuple[Path, ...], language: str, role_anchor, keep_docs: bool = True) -> dict:
+def search_data(site: Site, paths: tuple[ServicePath, ...], language: str, role_anchor, keep_docs: bool = True) -> dict:
     """The search data of one edition (its paths, in one language).
 
     `paths` lists [id, title] per path; a doc is [kind (0 path, 1 step, 2 role),
@@ -184,7 +184,7 @@ def search_data(site: Site, paths: tuple[Path, ...], language: str, role_anchor,
     return {"paths": [[path.id, path.title] for path in paths], "docs": rows, "terms": encoded, "common": common}
 
 
-def search_script(site: Site, paths: tuple[Path, ...], language: str, role_anchor, keep_docs: bool = True) -> bytes:
+def search_script(site: Site, paths: tuple[ServicePath, ...], language: str, role_anchor, keep_docs: bool = True) -> bytes:
     """The edition's search data as a script that sets window.polkuSearch."""
     data = search_data(site, paths, language, role_anchor, keep_docs)
     data["count"] = count_forms(language)

@@ -39,7 +39,7 @@ import threading
 import time
 from functools import partial
 from importlib import resources
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -62,7 +62,7 @@ def _live_file(name: str) -> bytes:
 class Preview:
     """The built site in out/, kept up to date with as little work as possible."""
 
-    def __init__(self, paths: FsPath, templates: FsPath, out: FsPath, shown: str, report: Callable[[list[Diagnostic]], None]):
+    def __init__(self, paths: Path, templates: Path, out: Path, shown: str, report: Callable[[list[Diagnostic]], None]):
         self.paths, self.templates, self.out, self.shown, self.report = paths, templates, out, shown, report
         self.version = 0
         self.server_id = f"{os.getpid()}-{time.time_ns()}"  # a restarted server is a new one: open tabs reload
@@ -228,7 +228,7 @@ class Preview:
                     # Gone before this rebuild: leave the old watch even if a copy is back by
                     # the time the rebuild ends (it may reuse the old folder's inode).
                     gone = not self.paths.is_dir()
-                    self.safe_rebuild(templates_changed=any(str(FsPath(name).resolve()).startswith(templates) for _, name in changes))
+                    self.safe_rebuild(templates_changed=any(str(Path(name).resolve()).startswith(templates) for _, name in changes))
                     if gone:
                         break
                 elif not self.watching.is_set():
@@ -362,7 +362,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return self._live(route[len("/_polku/"):])
         preview = self.preview
         build = preview.version  # before reading the page: a later build then updates it
-        target = FsPath(self.translate_path(route))
+        target = Path(self.translate_path(route))
         try:
             if target.is_dir():
                 target = target / "index.html"
@@ -475,7 +475,7 @@ class _Server(http.server.ThreadingHTTPServer):
         print(f"polku serve: one request failed ({type(error).__name__}: {error}); the preview goes on", flush=True)
 
 
-def _write_changed(files: dict[str, bytes], root: FsPath) -> set[str]:
+def _write_changed(files: dict[str, bytes], root: Path) -> set[str]:
     """Write the files whose bytes differ from what root holds; their names."""
     changed = {}
     for name, data in files.items():
@@ -489,7 +489,7 @@ def _write_changed(files: dict[str, bytes], root: FsPath) -> set[str]:
     return set(changed)
 
 
-def _identity(folder: FsPath) -> tuple[int, int] | None:
+def _identity(folder: Path) -> tuple[int, int] | None:
     try:
         found = folder.stat()
     except OSError:
@@ -497,7 +497,7 @@ def _identity(folder: FsPath) -> tuple[int, int] | None:
     return (found.st_dev, found.st_ino)
 
 
-def _remove_empty_folders(root: FsPath, name: str) -> None:
+def _remove_empty_folders(root: Path, name: str) -> None:
     folder = (root / name).parent
     while folder != root and folder.is_dir() and not any(folder.iterdir()):
         folder.rmdir()
@@ -521,7 +521,7 @@ def _with_live_scripts(page: bytes, build: int, server: str, problems: str = "")
     return (head + _live_scripts(build, server) + "\n</body>" + tail).encode("utf-8")
 
 
-def serve(paths: FsPath, templates: FsPath, out: FsPath, port: int, shown: str, report: Callable[[list[Diagnostic]], None]) -> None:
+def serve(paths: Path, templates: Path, out: Path, port: int, shown: str, report: Callable[[list[Diagnostic]], None]) -> None:
     """Serve until Ctrl+C, which ends it with status 130 and no traceback."""
     # Python may swallow a KeyboardInterrupt that lands in a callback (one that runs
     # around a fork of the first build's workers, say): the flag is not lost.
@@ -540,7 +540,7 @@ def serve(paths: FsPath, templates: FsPath, out: FsPath, port: int, shown: str, 
         raise SystemExit(130) from None
 
 
-def _serve(paths: FsPath, templates: FsPath, out: FsPath, port: int, shown: str, report: Callable[[list[Diagnostic]], None],
+def _serve(paths: Path, templates: Path, out: Path, port: int, shown: str, report: Callable[[list[Diagnostic]], None],
            interrupted: threading.Event) -> None:
     preview = Preview(paths, templates, out, shown, report)
     handler = type("Handler", (_Handler,), {"preview": preview})

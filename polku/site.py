@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timezone
 from functools import lru_cache
 from importlib import resources
-from pathlib import Path as FsPath
+from pathlib import Path
 from typing import Iterator
 from xml.sax.saxutils import escape as xml_escape
 
@@ -32,7 +32,7 @@ from .pages import AccessibilityPage, HandoutPage, IndexPage, Page, PathPage, Pi
 from .paper import parts as paper_parts
 from .swap import write_atomically
 from .workers import run as workers_run
-from .model import LANGUAGES, Path, Site, Step
+from .model import LANGUAGES, ServicePath, Site, Step
 from . import marks as role_marks
 from .model import Mark, Role
 from .svg import render_pair
@@ -44,7 +44,7 @@ class Edition:
 
     language: str
     prefix: str  # "" or "sv/"
-    paths: tuple[Path, ...]
+    paths: tuple[ServicePath, ...]
 
     @property
     def root(self) -> str:
@@ -60,7 +60,7 @@ def editions(site: Site) -> list[Edition]:
 
 
 @lru_cache(maxsize=4)
-def environment(templates: FsPath) -> jinja2.Environment:
+def environment(templates: Path) -> jinja2.Environment:
     """The page templates (one per process and folder: templates compile once)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
@@ -188,7 +188,7 @@ class PathJob:
     worker processes, and `serve` re-renders a path only when its job has
     changed (same_pages_as)."""
 
-    path: Path
+    path: ServicePath
     site: Site  # without its paths: the pages name the site, not its other paths
     edition: Edition  # likewise without its paths
     versions: tuple[tuple[str, str], ...]  # (language, folder of that version, relative to this one)
@@ -203,7 +203,7 @@ class PathJob:
 
     def same_pages_as(self, other: "PathJob") -> bool:
         """True when other gives the same pages: every field of the job is
-        equal. load_site's cache gives an unchanged file the very same Path
+        equal. load_site's cache gives an unchanged file the very same ServicePath
         object, so identity is enough for the path."""
         return all(getattr(self, f.name) is getattr(other, f.name) if f.name == "path" else getattr(self, f.name) == getattr(other, f.name)
                    for f in fields(self))
@@ -230,7 +230,7 @@ def _site_page_fields(env: jinja2.Environment) -> tuple[tuple[str, ...], tuple[s
     names = set(code_attributes([render_common], [search]))
     for page in SITE_PAGES:
         names |= template_attributes(env, page.template)
-    return tuple(f for f in fields_read(names, Path) if f != "steps"), fields_read(names, Step)
+    return tuple(f for f in fields_read(names, ServicePath) if f != "steps"), fields_read(names, Step)
 
 
 def path_jobs(site: Site, pdf: bool = False) -> list[PathJob]:
@@ -362,7 +362,7 @@ def sitemap(site: Site) -> bytes:
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>\n").encode("utf-8")
 
 
-def render_site(site: Site, templates: FsPath, pdf: bool = False) -> dict[str, bytes]:
+def render_site(site: Site, templates: Path, pdf: bool = False) -> dict[str, bytes]:
     """Every output file, by its path relative to the site root, in this process."""
     env = environment(templates)
     files = render_common(site, env)
@@ -380,7 +380,7 @@ def _source_date() -> str:
     return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def role_anchor(path: Path, role_id: str) -> str:
+def role_anchor(path: ServicePath, role_id: str) -> str:
     """Shared roles have one entry on the site; a path's own roles one per path."""
     return f"role-{role_id}" if path.roles[role_id].shared else f"role-{path.id}-{role_id}"
 
@@ -410,7 +410,7 @@ def _role_directory(site: Site, edition: Edition) -> list[dict]:
     up = edition.root + "../"
     cards = []
     for e in sorted(entries.values(), key=lambda e: (e["path"] is not None, e["role"].name.casefold(), e["anchor"])):
-        by_path: dict[str, tuple[Path, list]] = {}
+        by_path: dict[str, tuple[ServicePath, list]] = {}
         for path, step in e["steps"]:
             by_path.setdefault(path.id, (path, []))[1].append((f"{step.number}. {step.title}", f"{up}{edition.prefix}{path.id}/index.html#step-{step.id}"))
         meets = [_group(path.title, path.id, steps) for path, steps in by_path.values()]
@@ -437,7 +437,7 @@ def _assets(env: jinja2.Environment) -> list[tuple[str, bytes]]:
 # ---------------------------------------------------------------- writing
 
 
-def _safe_join(root: FsPath, relative: str) -> FsPath:
+def _safe_join(root: Path, relative: str) -> Path:
     """Refuse to write outside the output folder, whatever a name says. Names
     are judged as written (no '..', not absolute), and the staging folder is
     new and ours, so no link inside it can lead out."""
@@ -447,8 +447,8 @@ def _safe_join(root: FsPath, relative: str) -> FsPath:
     return root.joinpath(*parts)
 
 
-def write_files(files: dict[str, bytes], root: FsPath) -> None:
-    made: set[FsPath] = set()
+def write_files(files: dict[str, bytes], root: Path) -> None:
+    made: set[Path] = set()
     for relative in sorted(files):
         target = _safe_join(root, relative)
         if target.parent not in made:
@@ -457,7 +457,7 @@ def write_files(files: dict[str, bytes], root: FsPath) -> None:
         target.write_bytes(files[relative])
 
 
-def _write_streamed(root: FsPath, relative: str, data: "bytes | Iterator[str]") -> None:
+def _write_streamed(root: Path, relative: str, data: "bytes | Iterator[str]") -> None:
     """One file of common_files: bytes as they are, a page as its text comes."""
     target = _safe_join(root, relative)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -469,7 +469,7 @@ def _write_streamed(root: FsPath, relative: str, data: "bytes | Iterator[str]") 
             out.write(chunk)
 
 
-def _render_and_write(job: tuple[PathJob, FsPath, FsPath]) -> list[str]:
+def _render_and_write(job: tuple[PathJob, Path, Path]) -> list[str]:
     """In a worker: one path's files, written straight into the staging folder
     (only their names travel back)."""
     path_job, templates, staging = job
@@ -478,7 +478,7 @@ def _render_and_write(job: tuple[PathJob, FsPath, FsPath]) -> list[str]:
     return sorted(files)
 
 
-def build(paths: FsPath, templates: FsPath, out: FsPath, shown: str | None = None, pdf: bool = False, workers: int | None = None,
+def build(paths: Path, templates: Path, out: Path, shown: str | None = None, pdf: bool = False, workers: int | None = None,
           load_cache: dict | None = None, paper: str | None = None):
     """Check everything, render everything, then replace out.
     Returns the site, the warnings and the names of the files written.
@@ -489,7 +489,7 @@ def build(paths: FsPath, templates: FsPath, out: FsPath, shown: str | None = Non
         site = replace(site, paper=paper)
     names: list[str] = []
 
-    def fill(staging: FsPath) -> None:
+    def fill(staging: Path) -> None:
         def site_pages() -> None:  # here, while the workers render the paths, one file at a time
             for name, data in common_files(site, environment(templates), keep_search_docs=load_cache is not None):
                 _write_streamed(staging, name, data)

@@ -31,7 +31,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
-from pathlib import Path as FsPath
+from pathlib import Path
 
 try:
     import fcntl
@@ -56,7 +56,7 @@ def _libc():
 _UNSUPPORTED = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV}
 
 
-def exchange(a: FsPath, b: FsPath) -> bool:
+def exchange(a: Path, b: Path) -> bool:
     """Swap the two folders a and b in one atomic step. False when this system
     or file system cannot (then nothing was changed); OSError for a real failure."""
     libc = _libc()
@@ -83,7 +83,7 @@ def exchange(a: FsPath, b: FsPath) -> bool:
     raise OSError(code, os.strerror(code), os.fsdecode(first), None, os.fsdecode(second))
 
 
-def swap_in(staging: FsPath, out: FsPath) -> None:
+def swap_in(staging: Path, out: Path) -> None:
     """Make staging the output; the old output (if any) is removed."""
     if not os.path.lexists(out):
         os.rename(staging, out)
@@ -92,7 +92,7 @@ def swap_in(staging: FsPath, out: FsPath) -> None:
         shutil.rmtree(staging, ignore_errors=True)  # now the old site
         return
     # Two renames: a moment without a site, which the next build repairs (cleanup()).
-    old = FsPath(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
     os.rename(out, old / out.name)
     try:
         os.rename(staging, out)
@@ -102,7 +102,7 @@ def swap_in(staging: FsPath, out: FsPath) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def leftovers(out: FsPath) -> list[FsPath]:
+def leftovers(out: Path) -> list[Path]:
     """The staging and old folders of builds into out, sorted by name."""
     prefixes = (f".{out.name}-new-", f".{out.name}-old-")
     try:
@@ -111,7 +111,7 @@ def leftovers(out: FsPath) -> list[FsPath]:
         return []
 
 
-def cleanup(out: FsPath) -> None:
+def cleanup(out: Path) -> None:
     """Remove what killed builds left beside out. Call with the lock held.
     If out went missing between the fallback's two renames, the old site,
     still whole in its .site-old-* folder, is put back first."""
@@ -123,7 +123,7 @@ def cleanup(out: FsPath) -> None:
 
 
 @contextmanager
-def locked(out: FsPath, waiting: Callable[[], None] | None = None):
+def locked(out: Path, waiting: Callable[[], None] | None = None):
     """Hold the lock file beside out (.<name>.lock) for a build into out.
     A second build waits (calling waiting() once) until the first is done.
     The file is removed on release, so nothing stays beside the site."""
@@ -164,13 +164,13 @@ def locked(out: FsPath, waiting: Callable[[], None] | None = None):
         os.close(fd)
 
 
-def write_atomically(fill: Callable[[FsPath], None], out: FsPath, waiting: Callable[[], None] | None = None) -> None:
+def write_atomically(fill: Callable[[Path], None], out: Path, waiting: Callable[[], None] | None = None) -> None:
     """Let fill(staging) write the site into a fresh folder beside out, then swap it in."""
     out = out.absolute()
     out.parent.mkdir(parents=True, exist_ok=True)
     with locked(out, waiting):
         cleanup(out)
-        staging = FsPath(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
         try:
             fill(staging)
             os.chmod(staging, 0o755)

@@ -13,7 +13,7 @@ from polku.layout.graph import _chains, _lanes, _rank
 from polku.layout.grid import _narrow_turns
 from polku.load import load_site
 from polku.measure import bundled, syllable_breaks, wrap
-from polku.model import Path, Pilot, Role, Step
+from polku.model import ServicePath, Pilot, Role, Step
 
 from .conftest import PATHS
 
@@ -23,7 +23,7 @@ WORDS = ["työ", "kuntouttava", "työtoiminnan", "palvelutarpeenarviointi", "amm
          "työllistymissuunnitelmaneuvottelukokouskäytäntö"]
 
 
-def make_path(titles, nexts, roles_per_step, notes, pilots) -> Path:
+def make_path(titles, nexts, roles_per_step, notes, pilots) -> ServicePath:
     roles = {f"r{i}": Role(f"r{i}", f"Rooli {i} " + WORDS[i % len(WORDS)]) for i in range(10)}
     steps = []
     n = len(titles)
@@ -32,7 +32,7 @@ def make_path(titles, nexts, roles_per_step, notes, pilots) -> Path:
         steps.append(Step(id=str(i + 1), number=i + 1, title=title, roles=tuple(f"r{r}" for r in roles_per_step[i]),
                           note=notes[i], pilot=Pilot("x") if pilots[i] else None, next=tuple(dict.fromkeys(nxt)),
                           duration="1–2 viikkoa" if i % 3 == 0 else "", optional=i % 4 == 1))
-    return Path(id="p", language="fi", title=" ".join(titles[:3]), steps=tuple(steps), source="p.yaml", roles=roles)
+    return ServicePath(id="p", language="fi", title=" ".join(titles[:3]), steps=tuple(steps), source="p.yaml", roles=roles)
 
 
 @st.composite
@@ -65,7 +65,7 @@ def segment_hits_rect(p, q, r, inset=1.0) -> bool:
     return x0 < p[0] < x1 and lo < y1 and hi > y0
 
 
-def check_geometry(path: Path):
+def check_geometry(path: ServicePath):
     d = layout(path, t)
     m = bundled()
     boxes = [(c.x, c.y, c.w, c.h) for c in d.cards] + [(n.x, n.y, n.w, n.h) for n in d.notes]

@@ -12,7 +12,7 @@ from polku import rules
 from polku.i18n import translator
 from polku.layout import layout
 from polku.load import load_site
-from polku.model import Path, Pilot, Role, Step
+from polku.model import ServicePath, Pilot, Role, Step
 
 from .conftest import EXAMPLES, PATHS
 
@@ -21,7 +21,7 @@ LONG = ["Asiakassuunnitelmaneuvottelu", "Työllistymissuunnitelmaneuvottelukokou
 WHEN = ["Jos työkokeilu onnistuu", "Jos tarvitset vielä aikaa ja tukea ennen seuraavaa vaihetta", "Jos haluat", ""]
 
 
-def build(plan: list[list[tuple[int, str]]], titles: list[str], loops_at: dict[int, tuple[int, str]] | None = None, language: str = "fi") -> Path:
+def build(plan: list[list[tuple[int, str]]], titles: list[str], loops_at: dict[int, tuple[int, str]] | None = None, language: str = "fi") -> ServicePath:
     """plan[i]: the steps step i leads to, each (index, when); loops_at[i]: a return to an earlier step."""
     roles = {"r": Role("r", "Omatyöntekijä"), "s": Role("s", "Sosiaalityöntekijä")}
     steps = []
@@ -36,7 +36,7 @@ def build(plan: list[list[tuple[int, str]]], titles: list[str], loops_at: dict[i
                           next=nxt, when=tuple(whens[j] for j in seen), duration="1–2 viikkoa" if i % 3 == 0 else "",
                           pilot=Pilot("Kokeilu") if i % 5 == 2 else None, note="Ota läheinen mukaan." if i % 7 == 3 else "",
                           optional=i % 4 == 1))
-    return Path(id="p", language=language, title="Polku", steps=tuple(steps), source="p.yaml", roles=roles)
+    return ServicePath(id="p", language=language, title="Polku", steps=tuple(steps), source="p.yaml", roles=roles)
 
 
 @st.composite
@@ -83,7 +83,7 @@ def road_paths(draw):
     return build(plan, titles, loops)
 
 
-def assert_rules(path: Path, columns: int | None = None, loop_crossings: int = 1):
+def assert_rules(path: ServicePath, columns: int | None = None, loop_crossings: int = 1):
     d = layout(path, translator(path.language), columns=columns)
     forward, loops = rules.crossings(d)
     assert forward == 0, "forward connectors cross"
@@ -108,11 +108,11 @@ def test_random_roads_keep_the_rules_in_any_number_of_columns(path, k):
     assert_rules(path, columns=k, loop_crossings=3)
 
 
-def chain(n: int) -> Path:
+def chain(n: int) -> ServicePath:
     return build([[(i + 1, "")] if i + 1 < n else [] for i in range(n)], [LONG[i % len(LONG)] + f" {i + 1}" for i in range(n)])
 
 
-def fork(ways: int, join: bool) -> Path:
+def fork(ways: int, join: bool) -> ServicePath:
     """A step, a fork of `ways` branches with a condition each, then a join (or each branch ends)."""
     n = 1 + ways + (1 if join else 0)
     plan = [[(1 + w, WHEN[w % 3]) for w in range(ways)]] + [[(n - 1, "")] if join else [] for _ in range(ways)] + ([[]] if join else [])

@@ -43,7 +43,7 @@ instead of below it, and a row's last step sits next to the next row.
 from __future__ import annotations
 
 from ..measure import Measurer, bundled, wrap
-from ..model import Path
+from ..model import ServicePath
 from .cards import _cards, _measure_step
 from .connectors import _connectors, _loop_connectors
 from .geometry import (BADGE_PAD, CARD_W, Box, Lamp, LegendMark, LineKind, Station, HEADER_LH, HEADER_SIZE, MARGIN, SCREEN, SMALL_SIZE, START_H, START_W, TITLE_SIZE, Band, Card,
@@ -56,7 +56,7 @@ from .tracks import _gutters, _margins, _returns, _side_tracks, _track_x
 __all__ = ["Band", "Box", "Card", "Diagram", "Edge", "Lamp", "LegendMark", "Line", "LineKind", "Note", "RoleMark", "Station", "TITLE_SIZE", "layout"]
 
 
-def layout(path: Path, t, path_titles: dict[str, str] | None = None, measurer: Measurer | None = None, columns: int | None = None) -> Diagram:
+def layout(path: ServicePath, t, path_titles: dict[str, str] | None = None, measurer: Measurer | None = None, columns: int | None = None) -> Diagram:
     """Geometry for a path. t is the interface translator of the path's language."""
     m = measurer or bundled()
     badge_w = max(m.width(s, SMALL_SIZE, True) for s in (t("walk_now"), "✓ " + t("walk_behind"), t("here"))) + 2 * BADGE_PAD
@@ -83,7 +83,7 @@ def layout(path: Path, t, path_titles: dict[str, str] | None = None, measurer: M
     return best[2]
 
 
-def _place(path: Path, t, m: Measurer, measured: list[_Measured], g: _Graph, order: list[list[int]], k: int, badge_w: float) -> Diagram:
+def _place(path: ServicePath, t, m: Measurer, measured: list[_Measured], g: _Graph, order: list[list[int]], k: int, badge_w: float) -> Diagram:
     grid = _grid(g, order, k)
     loops = _returns(g, grid)
     corridor_tracks: dict[int, int] = {}

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from ..marks import of as mark_of
 from ..measure import Measurer, wrap
-from ..model import Path
+from ..model import ServicePath
 from .geometry import BADGE_H, BADGE_PAD, Box, Card, Lamp, LineKind, Station, CARD_W, DURATION_INDENT, GOAL_H, _Grid, LAMP_W, Line, LOOP_IN, LOOP_LANE, _Measured, Note, NOTE_GAP, NOTE_PAD, NOTE_SIZE, NOTE_W, PAD, PHASE_SIZE, ROLE_GAP, ROLE_INDENT, ROLE_MARK, ROLE_ROW, RoleMark, SIGN_GAP, SIGN_LH, SIGN_SIZE, SMALL_LH, SMALL_SIZE, STATION_R, TITLE_LH, TITLE_SIZE
 
 
-def _measure_step(path: Path, i: int, t, path_titles: dict[str, str], m: Measurer, badge_w: float) -> _Measured:
+def _measure_step(path: ServicePath, i: int, t, path_titles: dict[str, str], m: Measurer, badge_w: float) -> _Measured:
     step = path.steps[i]
     lang = path.language
     inner = CARD_W - 2 * PAD
@@ -49,7 +49,7 @@ def _measure_step(path: Path, i: int, t, path_titles: dict[str, str], m: Measure
     return _Measured(lines, roles, h, note_lines, note_h, phase_lines, signs, sign_h)
 
 
-def _cards(path: Path, t, m: Measurer, measured: list[_Measured], grid: _Grid, col_x, card_y, badge_w) -> tuple[list[Card], list[Note]]:
+def _cards(path: ServicePath, t, m: Measurer, measured: list[_Measured], grid: _Grid, col_x, card_y, badge_w) -> tuple[list[Card], list[Note]]:
     cards: list[Card] = []
     notes: list[Note] = []
     for i, me in enumerate(measured):
@@ -81,7 +81,7 @@ def _role_row_h(lines: int) -> float:
     return max(lines * SMALL_LH + ROLE_GAP, ROLE_ROW)
 
 
-def _card_lines(path: Path, m: Measurer, card: Card, me: _Measured) -> None:
+def _card_lines(path: ServicePath, m: Measurer, card: Card, me: _Measured) -> None:
     x, y = card.x, card.y
     ty = y + PAD
     tx = x + PAD + 2 * STATION_R + 8

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from ..model import Path
+from ..model import ServicePath
 from .geometry import Card, CARD_W, CHANNEL_PAD, Edge, _Graph, _Grid, _Loop, LOOP_IN, LOOP_OUT, SIDE_LOOP_UP, TRACK, _Track
 from .tracks import _gutter_of, _margin_use
 
 
-def _connectors(path: Path, g: _Graph, grid: _Grid, tracks: dict, cards: list[Card], col_x, y) -> tuple[list[Edge], list[tuple[float, float]]]:
+def _connectors(path: ServicePath, g: _Graph, grid: _Grid, tracks: dict, cards: list[Card], col_x, y) -> tuple[list[Edge], list[tuple[float, float]]]:
     """Each forward connector through its gutters and waypoints; a dot where a road splits or merges."""
     spine: dict[tuple[int, int], _Track] = {}
     junctions: dict[tuple[float, float], None] = {}
@@ -44,7 +44,7 @@ def _connectors(path: Path, g: _Graph, grid: _Grid, tracks: dict, cards: list[Ca
     return edges, list(junctions)
 
 
-def _loop_connectors(path: Path, grid: _Grid, loops: list[_Loop], tracks: dict, cards: list[Card], corridor, gutter_left, gutter_w, k) -> list[Edge]:
+def _loop_connectors(path: ServicePath, grid: _Grid, loops: list[_Loop], tracks: dict, cards: list[Card], corridor, gutter_left, gutter_w, k) -> list[Edge]:
     side_track = {track.loop: track for items in tracks.values() for track in items if track.loop is not None}
     # Corridor tracks: a shorter run lies nearer the row, so runs nest instead of crossing.
     ends: list[tuple[_Loop, float, float]] = []  # loop, x where it leaves, x where it comes in

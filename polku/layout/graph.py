@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ..model import Path
+from ..model import ServicePath
 from .geometry import _Graph
 
 
-def _rank(path: Path) -> list[int]:
+def _rank(path: ServicePath) -> list[int]:
     """Each step's column: the longest chain of forward connections to it. Then
     a step with room between the steps before and after it (a short branch
     beside a longer one) moves to the middle of that room, so that no connector
@@ -28,7 +28,7 @@ def _rank(path: Path) -> list[int]:
     return rank
 
 
-def _chains(path: Path, rank: list[int]) -> _Graph:
+def _chains(path: ServicePath, rank: list[int]) -> _Graph:
     n = len(path.steps)
     g = _Graph(list(rank), list(range(n)), [[] for _ in range(n)], [[] for _ in range(n)], {}, [])
     for i, step in enumerate(path.steps):

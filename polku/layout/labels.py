@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from ..marks import of as mark_of
 from ..measure import Measurer
-from ..model import Path
+from ..model import ServicePath
 from .geometry import Band, Card, LegendMark, LineKind, _Grid, LEGEND_ROW, Line, MARGIN, _Measured, PHASE_LH, PHASE_PAD, PHASE_SIZE, ROLE_MARK, RoleMark, SMALL_SIZE
 
 
-def _bands(path: Path, m: Measurer, measured: list[_Measured], cards: list[Card], grid: _Grid, row_top: list[float]) -> list[Band]:
+def _bands(path: ServicePath, m: Measurer, measured: list[_Measured], cards: list[Card], grid: _Grid, row_top: list[float]) -> list[Band]:
     """Each phase is a labelled stretch of the road: a band behind its cards, row by row."""
     bands: list[Band] = []
     for r in range(grid.rows):
@@ -29,7 +29,7 @@ def _bands(path: Path, m: Measurer, measured: list[_Measured], cards: list[Card]
     return bands
 
 
-def _legend(path: Path, t, top: float, width: float, m: Measurer):
+def _legend(path: ServicePath, t, top: float, width: float, m: Measurer):
     """The key to the symbols, laid out in lines that wrap at the width."""
     items: list[tuple[str, str, object]] = []  # kind, text, role mark data
     if any(s.pilot for s in path.steps):
