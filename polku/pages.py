@@ -80,7 +80,6 @@ class _OnePath(Page):
 
     t: Callable[..., str]
     path: ServicePath
-    svg: Markup  # the diagram, inline
     path_titles: dict[str, str]  # id -> title of the paths this one continues in
     # Lookups the templates make per step, as dictionaries rather than calls.
     steps: dict[str, Step]
@@ -91,6 +90,7 @@ class _OnePath(Page):
 class PathPage(_OnePath):
     template: ClassVar[str] = "path.html"
 
+    svg: Markup  # the diagram, inline
     audience: str  # "client" or "professional"
     anchors: dict[str, str]  # role id -> its anchor on the roles page
     path_href: Callable[[str], str]  # a path id -> its page, from here

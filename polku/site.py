@@ -272,7 +272,7 @@ def render_path(job: PathJob, env: jinja2.Environment) -> dict[str, bytes]:
         """What the path page and the handout share, for one of the pages."""
         return dict(site=site, T=strings(path.language), edition=edition, lang=path.language, up=up,
                     versions=[(lang, f"{folder}{page}") for lang, folder in job.versions], page_title=f"{title} – {site.title}",
-                    canonical=canonical(site, here + page), t=pt, path=path, svg=markup.Markup(inline), path_titles=path_titles,
+                    canonical=canonical(site, here + page), t=pt, path=path, path_titles=path_titles,
                     steps={step.id: step for step in path.steps},
                     marks={role.id: mark_html(role.id, role_marks.of(path, role.id), 24) for role in used})
 
@@ -281,7 +281,7 @@ def render_path(job: PathJob, env: jinja2.Environment) -> dict[str, bytes]:
         who = [role_card(role, f"who-{role.id}", 28, path.language, href=f"{roles_page}#{role_anchor(path, role.id)}",
                          meets=[_group("", path.id, [(f"{step.number}. {step.title}", f"#step-{step.id}") for step in acts[role.id]])])
                for role in used]
-        return _render(env, PathPage(**both(page, title), audience=audience, anchors={rid: role_anchor(path, rid) for rid in path.roles},
+        return _render(env, PathPage(**both(page, title), svg=markup.Markup(inline), audience=audience, anchors={rid: role_anchor(path, rid) for rid in path.roles},
                                      path_href=lambda other: hrefs.get(other, f"{up}{other}/index.html"), pdf=job.pdf, who=who))
 
     sheet = [role_card(role, f"sheet-{role.id}", 26, path.language, meets=[_group("", path.id, [(_step_numbers(pt, [s.number for s in acts[role.id]]), None)])])
