@@ -370,8 +370,8 @@ def test_a_large_index_page_reads_no_search_data_until_the_box_is_used_and_lays_
     assert not any(name in ("search-index.js", "snowball.js") for name in names), names
     before = sum(_file_size(url) for url in set(requested))
     page_bytes = (large_site / "index.html").stat().st_size
-    # What the first screen costs beyond the page itself: styles, scripts, two fonts, the lamp (about 95 kB
-    # today, most of it polku.js and the fonts). Nothing of it grows with the paths.
+    # What the first screen costs beyond the page itself: styles, search.js, two fonts, the lamp (about 66 kB
+    # today, most of it the fonts; the index page has no walk, so no polku.js). Nothing of it grows with the paths.
     assert before - page_bytes < 100_000, names
     assert page_bytes < 1_200 * (LARGE + 2), "a path's card on the index page stays small"
     cards = page.locator(".path-card")
