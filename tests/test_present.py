@@ -169,6 +169,14 @@ PRESENTED = """(id) => {
   const o = ov ? ov.getBoundingClientRect() : null;
   return {
     card: share(card), cardCovered: cover.some(r => meet(card, r) > 0),
+    // The walk's badge above the card ("Käsitellään nyt"), whole inside the picture's frame.
+    badge: (b => {
+      if (!b) return 1;
+      const r = b.getBoundingClientRect(), f = svg.parentElement.getBoundingClientRect();
+      const inFrame = {left: Math.max(seen.left, f.left), top: Math.max(seen.top, f.top),
+                       right: Math.min(seen.right, f.right), bottom: Math.min(seen.bottom, f.bottom)};
+      return meet(r, inFrame) / (r.width * r.height);
+    })(group(id).querySelector('.badge')),
     title: titles.length ? Math.min(...titles.map(px)) : 0,
     ahead: Object.fromEntries(ahead.map(s => [s, share(group(s).querySelector('.box').getBoundingClientRect())])),
     loops: loops, allPossible: possible(ahead), forwardPossible: possible(ahead.filter(s => !loops.includes(s))),
@@ -199,6 +207,8 @@ def _walk_every_step(page, width: int, far: list[str]) -> list[str]:
         where = f"{page.url.split('/')[-2]}#{step}"
         if m["card"] < 0.999 or m["cardCovered"]:
             problems.append(f"{where}: card {m['card']:.0%} on screen, covered {m['cardCovered']}")
+        if m["badge"] < 0.999:
+            problems.append(f"{where}: the walk's badge {m['badge']:.0%} inside the picture's frame")
         if m["title"] < 20:
             problems.append(f"{where}: title {m['title']:.1f} px")
         for target, share in m["ahead"].items():

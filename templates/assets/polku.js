@@ -474,6 +474,10 @@
       // Room for the badge above the card and below it; at its sides only a
       // little, so that a step two columns away can still be seen beside it.
       var near = { x: card.x - SIDE, y: card.y - AROUND, w: card.w + 2 * SIDE, h: card.h + 2 * AROUND };
+      // The badge's own slot (data-badge-y, in the picture's units) may reach
+      // higher than AROUND: keep it whole, with a little air above it.
+      var slotY = parseFloat(steps.get(id).group.getAttribute("data-badge-y"));
+      if (isFinite(slotY) && slotY - SIDE < near.y) { near.h += near.y - (slotY - SIDE); near.y = slotY - SIDE; }
       var ahead = [];
       ways.forEach(function (way) {
         var b = boxOf(way.id);
