@@ -62,7 +62,7 @@ def min_sizes(diagram: Diagram) -> tuple[float, float]:
         lines += note.lines
     for card in diagram.cards:
         lines += card.lines
-        lines += list(getattr(card, "signs", []) or [])
+        lines += card.signs
     for line in lines:
         sizes.append(line.size)
         if line.kind == "title":
@@ -88,11 +88,10 @@ def _rows(diagram: Diagram) -> list[tuple[float, float]]:
         top = min(c.y for c in cards)
         bottom = max(c.y + c.h for c in cards)
         for card in cards:
-            for sign in getattr(card, "signs", []) or []:
+            for sign in card.signs:
                 top = min(top, sign.y - sign.size - 4)
-            badge = getattr(card, "badge", None)
-            if badge is not None and badge.h:
-                top = min(top, badge.y)
+            if card.badge.h:
+                top = min(top, card.badge.y)
         for band in diagram.bands:
             if band.y < bottom and band.y + band.h > top:
                 top = min(top, band.y)
