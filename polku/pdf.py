@@ -29,28 +29,43 @@ def _fetcher(root: Path):
     return LocalOnly(allowed_protocols={"file"}, fail_on_errors=True)
 
 
-_FONTS = None  # one per worker process: the site's fonts are decoded once, not once per PDF
+_FONTS = None  # (folder, FontConfiguration), one per worker: the site's fonts are decoded once, not once per PDF
 
 
-def _one(job: tuple[str, str, str]) -> str:
+def _one(job: tuple[str, str, str, str]) -> str:
+    """Print one handout. WeasyPrint unpacks the site's web fonts into a folder
+    of its own that it removes only when its font configuration is garbage
+    collected, which a worker process never lives to see: so that folder is
+    made inside `scratch`, which write_pdfs removes when the build is done."""
     global _FONTS
-    root, html, pdf = job
+    root, html, pdf, scratch = job
+    import tempfile
+
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    if _FONTS is None:
-        _FONTS = FontConfiguration()
+    if _FONTS is None or _FONTS[0] != scratch:
+        _FONTS = (scratch, FontConfiguration())
     base = Path(root).resolve()
     document = weasyprint.HTML(filename=str(base / html), url_fetcher=_fetcher(base), media_type="print")
-    # No creation date or random identifier: the same site gives the same bytes.
-    document.write_pdf(str(base / pdf), font_config=_FONTS, pdf_identifier=b"polku", custom_metadata=False, pdf_tags=True)
+    default, tempfile.tempdir = tempfile.tempdir, scratch
+    try:
+        # No creation date or random identifier: the same site gives the same bytes.
+        document.write_pdf(str(base / pdf), font_config=_FONTS[1], pdf_identifier=b"polku", custom_metadata=False,
+                           pdf_tags=True)
+    finally:
+        tempfile.tempdir = default
     return pdf
 
 
 def write_pdfs(root: Path, jobs: list[tuple[str, str]], workers: int | None = None) -> list[str]:
     """Render each (print.html, x.pdf) pair, relative to root, on every core:
-    a PDF takes over a second, so even two are worth a second process."""
-    return workers_run(_one, [(str(root), html, pdf) for html, pdf in jobs], workers, min_parallel=2)
+    a PDF takes over a second, so even two are worth a second process.
+    Nothing is left behind in the system's temporary folder."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="polku-pdf-") as scratch:
+        return workers_run(_one, [(str(root), html, pdf, scratch) for html, pdf in jobs], workers, min_parallel=2)
 
 
 def available() -> str | None:
