@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .layout import Diagram, layout
+from .layout import Diagram, Prepared, least_width, prepare
 from .svg import render
 
 MM = 72 / 25.4  # points in a millimetre
@@ -130,23 +130,29 @@ def _pack(rows: list[tuple[float, float]], scale: float, first: float, other: fl
     return parts
 
 
-def plan(path, t, path_titles=None, paper: str = "a4", measurer=None):
+def plan(path, t, path_titles=None, paper: str = "a4", measurer=None, prepared: Prepared | None = None,
+         placed: Diagram | None = None):
     """The picture for the paper: (diagram, scale in pt per unit, parts as row
     ranges, row stretches, orientation).
 
     Tries each column count that fits the sheet's width at the least scale,
     landscape and portrait, and keeps the one with the fewest parts (then
-    landscape, then the largest scale, then the most columns)."""
+    landscape, then the largest scale, then the most columns). `prepared` is
+    the path already measured, `placed` a picture of it already laid out (the
+    screen's): neither is done again."""
+    prepared = prepared or prepare(path, t, path_titles, measurer)
     best = None
-    diagrams = {}
+    diagrams = {placed.columns: placed} if placed is not None else {}
     for orientation in ("landscape", "portrait"):
         width, first, other = _room(paper, orientation)
         for k in range(min(len(path.steps), 10), 0, -1):
-            if k not in diagrams:
-                diagrams[k] = layout(path, t, path_titles, measurer=measurer, columns=k)
-            diagram = diagrams[k]
-            if diagram.columns < k:
+            if k > prepared.layers:
                 continue  # the same picture as a smaller count
+            if least_width(k) * MIN_WORD_PT / STATION_NUMBER * SAFETY > width:
+                continue  # too wide for the sheet at any least_scale (a station's number is never smaller)
+            if k not in diagrams:
+                diagrams[k] = prepared.place(k)
+            diagram = diagrams[k]
             least = least_scale(diagram)
             if diagram.width * least > width:
                 continue
@@ -169,7 +175,7 @@ def plan(path, t, path_titles=None, paper: str = "a4", measurer=None):
     if best is None:
         # A row taller than any page at 9 pt (a fork of very many ways): one
         # row a portrait page, shrunk to fit rather than cut off.
-        diagram = diagrams.get(1) or layout(path, t, path_titles, measurer=measurer, columns=1)
+        diagram = diagrams.get(1) or prepared.place(1)
         rows = _rows(diagram)
         width, first, other = _room(paper, "portrait")
         scale = min(least_scale(diagram), width / diagram.width, *(first / (b - a) for a, b in rows))
@@ -178,9 +184,10 @@ def plan(path, t, path_titles=None, paper: str = "a4", measurer=None):
     return diagram, scale, packed, rows, orientation
 
 
-def parts(path, t, path_titles=None, paper: str = "a4", id_prefix: str = "p", measurer=None) -> list[Part]:
+def parts(path, t, path_titles=None, paper: str = "a4", id_prefix: str = "p", measurer=None,
+          prepared: Prepared | None = None, placed: Diagram | None = None) -> list[Part]:
     """The picture's page parts, each with its SVG drawn for inlining in print.html."""
-    diagram, scale, packed, rows, orientation = plan(path, t, path_titles, paper, measurer)
+    diagram, scale, packed, rows, orientation = plan(path, t, path_titles, paper, measurer, prepared, placed)
     out = []
     total = len(packed)
     for n, (a, b) in enumerate(packed, start=1):

@@ -24,7 +24,7 @@ from babel import dates as babel_dates
 
 from . import markup, search
 from .i18n import catalogue, strings, translator
-from .layout import layout
+from .layout import prepare, screen
 from .measure import hyphenate
 from .load import load_site
 from .outdir import MARKER, MARKER_TEXT, check_output_dir
@@ -262,8 +262,10 @@ def render_path(job: PathJob, env: jinja2.Environment) -> dict[str, bytes]:
     up = edition.root + "../"
     path_titles = {other: title for other, title, _ in job.continued}
     hrefs = {other: href for other, _, href in job.continued}
-    standalone, inline = render_pair(layout(path, pt, path_titles), f"d-{path.id}", asset_prefix=f"{up}assets/")
-    picture = paper_parts(path, pt, path_titles, job.site.paper, id_prefix=f"p-{path.id}-")
+    prepared = prepare(path, pt, path_titles)
+    diagram = screen(prepared)
+    standalone, inline = render_pair(diagram, f"d-{path.id}", asset_prefix=f"{up}assets/")
+    picture = paper_parts(path, pt, path_titles, job.site.paper, id_prefix=f"p-{path.id}-", prepared=prepared, placed=diagram)
     here = f"{job.folder}/"
     used = path.roles_used()
     acts = {role.id: [step for step in path.steps if role.id in step.roles] for role in used}

@@ -42,6 +42,9 @@ instead of below it, and a row's last step sits next to the next row.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Callable
+
 from ..measure import Measurer, bundled, wrap
 from ..model import ServicePath
 from .cards import _cards, _measure_step
@@ -49,23 +52,54 @@ from .connectors import _connectors, _loop_connectors
 from .geometry import (BADGE_PAD, CARD_W, Box, Lamp, LegendMark, LineKind, Station, HEADER_LH, HEADER_SIZE, MARGIN, SCREEN, SMALL_SIZE, START_H, START_W, TITLE_SIZE, Band, Card,
                        Diagram, Edge, Line, Note, RoleMark, _Graph, _Measured)
 from .graph import _chains, _lanes, _rank
-from .grid import _columns_x, _grid, _narrow_turns, _rows_y, _scale_bound
+from .grid import _columns_x, _grid, _narrow_turns, _rows_y, _scale_bound, least_width
 from .labels import _bands, _legend
 from .tracks import _gutters, _margins, _returns, _side_tracks, _track_x
 
-__all__ = ["Band", "Box", "Card", "Diagram", "Edge", "Lamp", "LegendMark", "Line", "LineKind", "Note", "RoleMark", "Station", "TITLE_SIZE", "layout"]
+__all__ = ["Prepared", "prepare", "screen", "least_width", "Band", "Box", "Card", "Diagram", "Edge", "Lamp", "LegendMark", "Line", "LineKind", "Note", "RoleMark", "Station", "TITLE_SIZE", "layout"]
 
 
-def layout(path: ServicePath, t, path_titles: dict[str, str] | None = None, measurer: Measurer | None = None, columns: int | None = None) -> Diagram:
-    """Geometry for a path. t is the interface translator of the path's language."""
+@dataclass(frozen=True)
+class Prepared:
+    """What every column count of a path's picture shares: the measured cards
+    and the step graph with its lanes. The screen and the handout's pages lay
+    the same path out at several column counts; they measure it once."""
+
+    path: ServicePath
+    t: Callable[..., str]
+    m: Measurer
+    measured: list[_Measured]
+    graph: _Graph
+    order: list[list[int]]
+    badge_w: float
+
+    @property
+    def layers(self) -> int:
+        return max(self.graph.rank) + 1
+
+    def place(self, columns: int) -> Diagram:
+        """The picture in this many columns (at most one per layer)."""
+        return _place(self.path, self.t, self.m, self.measured, self.graph, self.order, max(1, min(columns, self.layers)), self.badge_w)
+
+
+def prepare(path: ServicePath, t, path_titles: dict[str, str] | None = None, measurer: Measurer | None = None) -> Prepared:
+    """Measure and rank a path once. t is the interface translator of the path's language."""
     m = measurer or bundled()
     badge_w = max(m.width(s, SMALL_SIZE, True) for s in (t("walk_now"), "✓ " + t("walk_behind"), t("here"))) + 2 * BADGE_PAD
     measured = [_measure_step(path, i, t, path_titles or {}, m, badge_w) for i in range(len(path.steps))]
     graph = _chains(path, _rank(path))
-    order = _lanes(graph)
-    layers = max(graph.rank) + 1
-    if columns is not None:
-        return _place(path, t, m, measured, graph, order, max(1, min(columns, layers)), badge_w)
+    return Prepared(path, t, m, measured, graph, _lanes(graph), badge_w)
+
+
+def layout(path: ServicePath, t, path_titles: dict[str, str] | None = None, measurer: Measurer | None = None, columns: int | None = None) -> Diagram:
+    """Geometry for a path. t is the interface translator of the path's language."""
+    prepared = prepare(path, t, path_titles, measurer)
+    return prepared.place(columns) if columns is not None else screen(prepared)
+
+
+def screen(prepared: Prepared) -> Diagram:
+    """The picture for the screen: the column count that shows it largest."""
+    measured, graph, order, layers = prepared.measured, prepared.graph, prepared.order, prepared.layers
     # Try column counts in order of the best scale they could reach; stop
     # once no remaining one can beat the best placed so far.
     # Only column counts whose rows turn where the road is narrow, if any do.
@@ -75,7 +109,7 @@ def layout(path: ServicePath, t, path_titles: dict[str, str] | None = None, meas
     for k in sorted(bounds, key=lambda k: (-bounds[k], k)):
         if best is not None and bounds[k] <= best[0] + 1e-9:
             break
-        diagram = _place(path, t, m, measured, graph, order, k, badge_w)
+        diagram = prepared.place(k)
         scale = min(SCREEN[0] / diagram.width, SCREEN[1] / diagram.height)
         if best is None or scale > best[0] + 1e-9 or (abs(scale - best[0]) <= 1e-9 and k < best[1]):
             best = (scale, k, diagram)

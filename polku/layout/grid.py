@@ -57,9 +57,15 @@ def _narrow_turns(order: list[list[int]], k: int) -> bool:
     return all(len(order[end]) <= TURN_LANES and len(order[end + 1]) <= TURN_LANES + 1 for end in range(k - 1, len(order) - 1, k))
 
 
+def least_width(k: int) -> float:
+    """The narrowest picture of k columns _place can produce (see _columns_x):
+    the start, k cards, the narrowest gutters between them and at both ends."""
+    return MARGIN + START_W + START_GAP + CHANNEL_PAD + k * CARD_W + (k - 1) * GUTTER_MIN + CHANNEL_PAD + MARGIN
+
+
 def _scale_bound(measured: list[_Measured], g: _Graph, order: list[list[int]], k: int) -> float:
     """An upper bound on the screen scale of k columns: the least width and height _place can produce."""
-    width = MARGIN + START_W + START_GAP + CHANNEL_PAD + k * CARD_W + (k - 1) * GUTTER_MIN + CHANNEL_PAD + MARGIN
+    width = least_width(k)
     rows = (len(order) - 1) // k + 1
     height = MARGIN + HEADER_LH + 10 + rows * CORRIDOR_MIN
     for r in range(rows):  # each column stacks its own lanes: the row is at least as tall as its tallest stack
