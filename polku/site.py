@@ -151,12 +151,14 @@ def mark_label(mark: Mark, language: str) -> str:
 
 
 def role_card(role: Role, card_id: str, size: int, language: str, href: str | None = None, owner: str = "",
-              meets: list[dict] | None = None, paths: tuple[str, ...] = ()) -> dict:
+              meets: list[dict] | None = None, paths: tuple[str, ...] = (), steps: tuple[tuple[str, int], ...] = ()) -> dict:
     """What templates/_role_card.html shows of one role. meets: groups of
-    {"title": path title or "", "path": path id, "steps": [(label, href or None)]}."""
+    {"title": path title or "", "path": path id, "steps": [(label, href or None)]}.
+    steps: (id, number) of the steps the role is in, for the handout's sheet,
+    whose "my path" version leaves out the people the client does not meet."""
     mark = role.mark or role_marks.shared_marks([role])[role.id]
     return {"id": card_id, "role": role, "mark": mark_html(role.id, mark, size, language), "href": href, "owner": owner,
-            "meets": meets or [], "paths": paths}
+            "meets": meets or [], "paths": paths, "steps": steps}
 
 
 def _link_html(link, external_label: str) -> markup.Markup:
@@ -286,7 +288,8 @@ def render_path(job: PathJob, env: jinja2.Environment) -> dict[str, bytes]:
         return _render(env, PathPage(**both(page, title), svg=markup.Markup(inline), audience=audience, anchors={rid: role_anchor(path, rid) for rid in path.roles},
                                      path_href=lambda other: hrefs.get(other, f"{up}{other}/index.html"), pdf=job.pdf, who=who))
 
-    sheet = [role_card(role, f"sheet-{role.id}", 26, path.language, meets=[_group("", path.id, [(_step_numbers(pt, [s.number for s in acts[role.id]]), None)])])
+    sheet = [role_card(role, f"sheet-{role.id}", 26, path.language, meets=[_group("", path.id, [(_step_numbers(pt, [s.number for s in acts[role.id]]), None)])],
+                       steps=tuple((s.id, s.number) for s in acts[role.id]))
              for role in used]
     return {
         f"{here}{path.id}.svg": ('<?xml version="1.0" encoding="utf-8"?>\n' + standalone + "\n").encode("utf-8"),

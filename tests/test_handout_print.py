@@ -16,7 +16,7 @@ from polku.i18n import translator
 from polku.load import load_site
 
 from . import pdfread
-from .conftest import PATHS
+from .conftest import PATHS, TEMPLATES
 
 DPI = 100
 DARK = 110  # luminance 0-255: ink, not a faint grey
@@ -28,7 +28,7 @@ def _print(browser, url: str, out: Path):
     page.wait_for_load_state("load")
     page.evaluate("document.fonts.ready.then(() => true)")
     out.write_bytes(page.pdf(prefer_css_page_size=True, print_background=False))
-    parts = page.evaluate("document.querySelectorAll('section.handout-diagram').length")
+    parts = page.evaluate("document.querySelectorAll('section.handout-diagram:not([hidden])').length")
     return page, parts
 
 
@@ -105,6 +105,11 @@ def test_personal_handout_keeps_only_the_clients_path(browser, bundled_site, tmp
     page, parts = _print(browser, url, pdf)
     hidden = set(page.evaluate("Array.from(document.querySelectorAll('li.handout-step[hidden]')).map(li => li.dataset.step)"))
     assert hidden == {"tyokokeilu", "opiskelu", "uusi-jakso"}
+    drawn = page.evaluate("""Array.from(document.querySelectorAll('.handout-diagram g.step'))
+        .filter(g => getComputedStyle(g).display !== 'none').map(g => g.dataset.step)""")
+    sheet = page.evaluate("""Array.from(document.querySelectorAll('.sheet .role-item'))
+        .filter(li => !li.hidden).map(li => [li.querySelector('.role-card-name').textContent.replace(/\u00ad/g, '').trim(),
+                                             li.querySelector('.role-meets-steps').textContent.trim()])""")
     ratios = pdfread.calibrate_chromium(page, bundled_site, tmp_path)
     pages = pdfread.read(pdf)
     images = _images(pdf, tmp_path)
@@ -128,3 +133,61 @@ def test_personal_handout_keeps_only_the_clients_path(browser, bundled_site, tmp
     assert t("print_chosen") in text
     # The client's own goal and next meeting.
     assert t("print_goal") in text and t("print_next_appointment") in text
+    # The picture leaves the other ways out (it does not fade them): none of
+    # their titles or conditions is printed, and every step of the client's is.
+    assert sorted(drawn) == sorted(s.id for s in path.steps if s.id not in hidden)
+    picture = " ".join(w.text for p in pages[:parts] for w in p.words)
+    picture_words = set(picture.split())
+    for step in path.steps:
+        if step.id in hidden:
+            assert step.title not in picture and step.title.split()[0] not in picture_words, step.title
+        else:
+            assert step.title.split()[0] in picture_words, step.title
+    for other in ("Jos haluat kokeilla työtä ensin", "Jos opiskelu tai kuntoutus sopii", "Jos tarvitset vielä aikaa"):
+        assert other not in picture
+    assert "Jos työpaikka löytyy" in picture
+    # The sheet: each person with the numbers of the client's own steps only.
+    on = [s for s in path.steps if s.id not in hidden]
+    expected = []
+    for role in path.roles_used():
+        numbers = [str(s.number) for s in on if role.id in s.roles]
+        if numbers:
+            expected.append([role.name, t("role_meet_step", n=numbers[0]) if len(numbers) == 1
+                             else t("role_meet_steps", numbers=", ".join(numbers))])
+    assert sheet == expected
+    tyovalmentaja = next(r for r in sheet if r[0] == "Työhönvalmentaja")
+    assert tyovalmentaja[1] == t("role_meet_steps", numbers="7, 10")  # not 9, the work trial not taken
+
+
+def test_personal_handout_leaves_out_a_picture_page_of_skipped_steps_and_counts_the_pages_again(browser, tmp_path, poppler):
+    from polku.site import build
+
+    from .generated_paths import _title, make
+
+    # 30 steps in a line, 8-21 optional: the picture's middle page holds only optional steps.
+    lines = []
+    for line in make(30).split("\n"):
+        lines.append(line)
+        if line.startswith("  - id: s") and 8 <= int(line.rsplit("s", 1)[1]) <= 21:
+            lines.append("    optional: true")
+    (tmp_path / "paths").mkdir()
+    (tmp_path / "paths" / "valinta.yaml").write_text("\n".join(lines), encoding="utf-8")
+    build(tmp_path / "paths", TEMPLATES, tmp_path / "site")
+    url = (tmp_path / "site" / "valinta" / "print.html").as_uri()
+    t = translator("fi")
+    page, whole = _print(browser, url, tmp_path / "all.pdf")
+    assert whole == 3
+    middle = page.evaluate("Array.from(document.querySelectorAll('section.handout-diagram')[1].querySelectorAll('g.step')).map(g => g.dataset.step)")
+    assert middle and all(8 <= int(s[1:]) <= 21 for s in middle), middle
+    skip = ",".join(f"s{i}" for i in range(8, 22))
+    page, parts = _print(browser, url + f"?skip={skip}", tmp_path / "mine.pdf")
+    assert parts == 2
+    pages = pdfread.read(tmp_path / "mine.pdf")
+    first = " ".join(w.text for w in pages[0].words)
+    second = " ".join(w.text for w in pages[1].words)
+    assert t("print_continues", page=2) in first
+    assert t("print_continued", page=1) in second
+    assert _title(23) in second  # "Jälkikontakti 24", the first step after the skipped ones on one line
+    picture = first + " " + second
+    for i in range(8, 22):
+        assert _title(i) not in picture, i

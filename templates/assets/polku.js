@@ -197,6 +197,7 @@
     $$(".polku-diagram g.note").forEach(function (note) {
       note.classList.toggle("off", !on.has(note.getAttribute("data-step")));
     });
+    leaveOut(on, personal);
     var status = $(".mypath-status");
     if (status) {
       status.hidden = !personal;
@@ -227,6 +228,56 @@
     $$("a.version-link").forEach(function (a) {
       a.setAttribute("href", a.getAttribute("href").split(/[?#]/)[0] + mineQuery(mine) + location.hash);
     });
+  }
+
+  // The handout's "my path" (print.html): what is not on the client's path is
+  // left out, not faded. A picture page with none of the client's steps goes
+  // (never the first, with the title, or the last, with the goal and the key),
+  // and the pages' "continues on page N" are counted again; the sheet keeps the
+  // people the client meets, with the client's step numbers; the pilots list
+  // keeps the client's steps.
+  function leaveOut(on, personal) {
+    var handout = $(".handout");
+    if (!handout) return;
+    handout.classList.toggle("personal", personal);
+    var parts = $$(".handout-diagram");
+    var numbers = [];
+    parts.forEach(function (part, i) {
+      var mine = $$("g.step[data-step]", part).some(function (g) { return on.has(g.getAttribute("data-step")); });
+      part.hidden = personal && !mine && i > 0 && i < parts.length - 1;
+      numbers.push(part.hidden ? null : numbers.filter(function (n) { return n !== null; }).length + 1);
+    });
+    function near(i, step) {
+      for (var j = i + step; j >= 0 && j < parts.length; j += step) if (numbers[j] !== null) return numbers[j];
+      return null;
+    }
+    parts.forEach(function (part, i) {
+      [[".continues", near(i, 1)], [".continued", near(i, -1)]].forEach(function (pair) {
+        var p = $(pair[0], part);
+        if (!p || pair[1] === null) return;
+        (p.querySelector("strong") || p).textContent = format(p.getAttribute("data-template"), { page: pair[1] });
+      });
+    });
+    $$(".sheet .role-item[data-steps]").forEach(function (item) {
+      var numbers = words(item.getAttribute("data-steps")).filter(function (pair) {
+        return !personal || on.has(pair.slice(0, pair.lastIndexOf(":")));
+      }).map(function (pair) { return pair.slice(pair.lastIndexOf(":") + 1); });
+      item.hidden = numbers.length === 0;
+      var meets = $(".role-meets-steps", item);
+      if (meets && numbers.length) {
+        meets.textContent = numbers.length === 1 ? format(meets.getAttribute("data-one"), { n: numbers[0] })
+          : format(meets.getAttribute("data-many"), { numbers: numbers.join(", ") });
+      }
+    });
+    var pilots = $(".pilots-explained");
+    if (pilots) {
+      var kept = 0;
+      $$("li[data-pilot]", pilots).forEach(function (li) {
+        li.hidden = personal && !on.has(li.getAttribute("data-pilot"));
+        if (!li.hidden) kept += 1;
+      });
+      pilots.hidden = kept === 0;
+    }
   }
 
   // ------------------------------------------------------------ walk-through
