@@ -103,6 +103,41 @@ def _rows(diagram: Diagram) -> list[tuple[float, float]]:
     return out
 
 
+def _cut_tall(diagram: Diagram, rows: list[tuple[float, float]], scale: float, room: float) -> list[tuple[float, float]] | None:
+    """The rows, with each row taller than `room` at `scale` (a fork of many
+    ways) cut where no card, its signs, badge slot or note lies: each piece as
+    tall as fits. None when a single card is taller than the page."""
+    out = []
+    for top, bottom in rows:
+        if (bottom - top) * scale <= room:
+            out.append((top, bottom))
+            continue
+        spans = []
+        for card in diagram.cards:
+            if top <= card.y < bottom:
+                upper = min([card.y, *(sign.y - sign.size - 4 for sign in card.signs)] + ([card.badge.y] if card.badge.h else []))
+                lower = card.y + card.h
+                for note in diagram.notes:
+                    if note.step_id == card.step_id:
+                        upper, lower = min(upper, note.y), max(lower, note.y + note.h)
+                spans.append((upper - 8, lower))
+        cuts = []  # where a piece may end: above a span that starts below everything before it
+        reach = top
+        for upper, lower in sorted(spans):
+            if upper > reach:
+                cuts.append(upper)
+            reach = max(reach, lower)
+        start = top
+        while (bottom - start) * scale > room:
+            fitting = [c for c in cuts if start < c and (c - start) * scale <= room]
+            if not fitting:
+                return None
+            out.append((start, fitting[-1]))
+            start = fitting[-1]
+        out.append((start, bottom))
+    return out
+
+
 def _room(paper: str, orientation: str = "landscape") -> tuple[float, float, float]:
     """The picture's box on a page in points: width, height of the first part, height of the others."""
     w, h = PAPERS[paper]
@@ -137,7 +172,8 @@ def plan(path, t, path_titles=None, paper: str = "a4", measurer=None, prepared: 
 
     Tries each column count that fits the sheet's width at the least scale,
     landscape and portrait, and keeps the one with the fewest parts (then
-    landscape, then the largest scale, then the most columns). `prepared` is
+    landscape, then the largest scale, then the most columns); a row is cut
+    between its lanes only when no picture keeps every row whole. `prepared` is
     the path already measured, `placed` a picture of it already laid out (the
     screen's): neither is done again."""
     prepared = prepared or prepare(path, t, path_titles, measurer)
@@ -158,6 +194,10 @@ def plan(path, t, path_titles=None, paper: str = "a4", measurer=None, prepared: 
                 continue
             rows = _rows(diagram)
             packed = _pack(rows, least, first, other)
+            cut = packed is None
+            if cut:  # a row taller than the page: cut it between its lanes
+                rows = _cut_tall(diagram, rows, least, min(first, other))
+                packed = _pack(rows, least, first, other) if rows else None
             if packed is None:
                 continue
             # The largest scale that keeps as few parts.
@@ -169,12 +209,12 @@ def plan(path, t, path_titles=None, paper: str = "a4", measurer=None, prepared: 
                     scale, packed = s, again
                     break
                 s -= 0.02
-            key = (len(packed), orientation != "landscape", -scale, -k)
+            key = (cut, len(packed), orientation != "landscape", -scale, -k)
             if best is None or key < best[0]:
                 best = (key, diagram, scale, packed, rows, orientation)
     if best is None:
-        # A row taller than any page at 9 pt (a fork of very many ways): one
-        # row a portrait page, shrunk to fit rather than cut off.
+        # A single card taller than any page at 9 pt: one row a portrait
+        # page, shrunk to fit rather than cut off.
         diagram = diagrams.get(1) or prepared.place(1)
         rows = _rows(diagram)
         width, first, other = _room(paper, "portrait")

@@ -36,6 +36,8 @@ GENERATED = {
     "g14": dict(n=14, forks={4: 3}, loops={11: 2}),
     "g20": dict(n=20, forks={2: 2, 12: 3}, loops={17: 9}),
     "g24": dict(n=24, forks={2: 3, 12: 2}, loops={10: 4, 20: 13}),
+    # Ten ways side by side: a row taller than any page at 9 pt, cut between its lanes.
+    "g16w10": dict(n=16, forks={3: 10}),
 }
 TOLERANCE = pdfread.TOLERANCE  # pt: the boxes' decimals
 
