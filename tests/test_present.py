@@ -378,3 +378,35 @@ def test_at_320_px_the_walks_controls_cover_a_third_of_the_screen_at_most(browse
         assert errors == []
         page.context.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_a_presentation_opened_on_a_phone_shows_the_current_card_above_the_step_and_controls(browser, bundled_site):
+    """The presentation is for a laptop or a projector, but its address may be
+    opened on a phone: there the picture stands on top, the current card whole
+    in it, and the explanation and the controls below cover none of it."""
+    problems = []
+    for folder in (bundled_site / "suvi", bundled_site / "valtteri"):
+        page, errors = _open(browser, (folder / "index.html").as_uri() + "?view=present", 320, 640, reduced_motion=True)
+        for step in page.evaluate("[...document.querySelectorAll('section.step')].map(s => s.dataset.step)"):
+            page.evaluate("(id) => { location.hash = 'step-' + id; }", step)
+            page.wait_for_function("(id) => document.querySelector('[aria-current=step]')?.dataset.step === id", arg=step)
+            page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            m = page.evaluate("""(id) => {
+                const r = e => e.getBoundingClientRect();
+                const card = r(document.querySelector(`.diagram g.step[data-step="${id}"] .box`));
+                const frame = r(document.querySelector('.diagram'));
+                const meet = (a, b) => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) *
+                                       Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
+                const inside = meet(card, frame) / (card.width * card.height);
+                const covered = [...document.querySelectorAll('.steps, .walk-bar')].some(e => meet(card, r(e)) > 0);
+                const title = document.querySelector(`.diagram g.step[data-step="${id}"] text.title, .diagram g.step[data-step="${id}"] text`);
+                return {inside, covered, frame: frame.height / innerHeight, title: r(title).height,
+                        width: document.documentElement.scrollWidth};
+            }""", step)
+            if m["inside"] < 0.999 or m["covered"] or m["frame"] < 0.4 or m["width"] > 320:
+                problems.append(f"{folder.name}#{step}: card {m['inside']:.0%} in the picture, covered {m['covered']}, "
+                                f"picture {m['frame']:.0%} of the screen, page {m['width']} px wide")
+        assert errors == []
+        page.context.close()
+    assert not problems, "\n".join(problems)

@@ -538,6 +538,9 @@
       var size = titleSize(id);
       var fit = Math.min(rect.width / want.w, rect.height / want.h);
       var scale = Math.max(TITLE_PX / size, Math.min(fit, TITLE_MAX_PX / size));
+      // The card whole (with its badge) comes first: on a phone that draws
+      // the title under TITLE_PX rather than cut the card.
+      scale = Math.min(scale, rect.width / near.w, rect.height / near.h);
       var w = rect.width / scale, h = rect.height / scale;
       var xs = range(near.x, near.x + near.w, w, full[0], full[2]);
       var ys = range(near.y, near.y + near.h, h, full[1], full[3]);
