@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from .layout import Diagram, Prepared, least_width, prepare
+from .layout import Card, Diagram, Prepared, least_width
 from .svg import render
 
 MM = 72 / 25.4  # points in a millimetre
@@ -76,6 +76,17 @@ def least_scale(diagram: Diagram) -> float:
     return max(MIN_WORD_PT / smallest, MIN_TITLE_PT / title) * SAFETY
 
 
+# No picture has a smaller least_scale: min_sizes counts a station's number.
+LEAST_SCALE_FLOOR = MIN_WORD_PT / STATION_NUMBER * SAFETY
+ROW_AIR = 8.0  # picture units kept free above a row, or a piece of one, where the paper cuts
+
+
+def _card_top(card: Card) -> float:
+    """The top of what stands with a card: its signs (when the client comes
+    this way) and the walk's badge slot above it."""
+    return min([card.y, *(sign.y - sign.size - 4 for sign in card.signs)] + ([card.badge.y] if card.badge.h else []))
+
+
 def _rows(diagram: Diagram) -> list[tuple[float, float]]:
     """Each row's stretch of the picture, top to bottom: from above its phase
     labels and signs to above the next row (its corridor included). The first
@@ -85,17 +96,12 @@ def _rows(diagram: Diagram) -> list[tuple[float, float]]:
     tops = []
     for r in rows:
         cards = [c for c in diagram.cards if c.row == r]
-        top = min(c.y for c in cards)
+        top = min(_card_top(c) for c in cards)
         bottom = max(c.y + c.h for c in cards)
-        for card in cards:
-            for sign in card.signs:
-                top = min(top, sign.y - sign.size - 4)
-            if card.badge.h:
-                top = min(top, card.badge.y)
         for band in diagram.bands:
             if band.y < bottom and band.y + band.h > top:
                 top = min(top, band.y)
-        tops.append(top - 8)
+        tops.append(top - ROW_AIR)
     out = []
     for n, top in enumerate(tops):
         bottom = tops[n + 1] if n + 1 < len(tops) else diagram.height
@@ -115,12 +121,12 @@ def _cut_tall(diagram: Diagram, rows: list[tuple[float, float]], scale: float, r
         spans = []
         for card in diagram.cards:
             if top <= card.y < bottom:
-                upper = min([card.y, *(sign.y - sign.size - 4 for sign in card.signs)] + ([card.badge.y] if card.badge.h else []))
+                upper = _card_top(card)
                 lower = card.y + card.h
                 for note in diagram.notes:
                     if note.step_id == card.step_id:
                         upper, lower = min(upper, note.y), max(lower, note.y + note.h)
-                spans.append((upper - 8, lower))
+                spans.append((upper - ROW_AIR, lower))
         cuts = []  # where a piece may end: above a span that starts below everything before it
         reach = top
         for upper, lower in sorted(spans):
@@ -165,8 +171,7 @@ def _pack(rows: list[tuple[float, float]], scale: float, first: float, other: fl
     return parts
 
 
-def plan(path, t, path_titles=None, paper: str = "a4", measurer=None, prepared: Prepared | None = None,
-         placed: Diagram | None = None):
+def plan(prepared: Prepared, paper: str = "a4", placed: Diagram | None = None):
     """The picture for the paper: (diagram, scale in pt per unit, parts as row
     ranges, row stretches, orientation).
 
@@ -174,18 +179,17 @@ def plan(path, t, path_titles=None, paper: str = "a4", measurer=None, prepared: 
     landscape and portrait, and keeps the one with the fewest parts (then
     landscape, then the largest scale, then the most columns); a row is cut
     between its lanes only when no picture keeps every row whole. `prepared` is
-    the path already measured, `placed` a picture of it already laid out (the
-    screen's): neither is done again."""
-    prepared = prepared or prepare(path, t, path_titles, measurer)
+    the path measured (layout.prepare), `placed` a picture of it already laid
+    out (the screen's), not laid out again."""
     best = None
     diagrams = {placed.columns: placed} if placed is not None else {}
     for orientation in ("landscape", "portrait"):
         width, first, other = _room(paper, orientation)
-        for k in range(min(len(path.steps), 10), 0, -1):
+        for k in range(min(len(prepared.path.steps), 10), 0, -1):
             if k > prepared.layers:
                 continue  # the same picture as a smaller count
-            if least_width(k) * MIN_WORD_PT / STATION_NUMBER * SAFETY > width:
-                continue  # too wide for the sheet at any least_scale (a station's number is never smaller)
+            if least_width(k) * LEAST_SCALE_FLOOR > width:
+                continue  # too wide for the sheet at any least_scale
             if k not in diagrams:
                 diagrams[k] = prepared.place(k)
             diagram = diagrams[k]
@@ -224,10 +228,9 @@ def plan(path, t, path_titles=None, paper: str = "a4", measurer=None, prepared: 
     return diagram, scale, packed, rows, orientation
 
 
-def parts(path, t, path_titles=None, paper: str = "a4", id_prefix: str = "p", measurer=None,
-          prepared: Prepared | None = None, placed: Diagram | None = None) -> list[Part]:
+def parts(prepared: Prepared, paper: str = "a4", id_prefix: str = "p", placed: Diagram | None = None) -> list[Part]:
     """The picture's page parts, each with its SVG drawn for inlining in print.html."""
-    diagram, scale, packed, rows, orientation = plan(path, t, path_titles, paper, measurer, prepared, placed)
+    diagram, scale, packed, rows, orientation = plan(prepared, paper, placed)
     out = []
     total = len(packed)
     for n, (a, b) in enumerate(packed, start=1):

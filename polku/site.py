@@ -267,7 +267,7 @@ def render_path(job: PathJob, env: jinja2.Environment) -> dict[str, bytes]:
     prepared = prepare(path, pt, path_titles)
     diagram = screen(prepared)
     standalone, inline = render_pair(diagram, f"d-{path.id}", asset_prefix=f"{up}assets/")
-    picture = paper_parts(path, pt, path_titles, job.site.paper, id_prefix=f"p-{path.id}-", prepared=prepared, placed=diagram)
+    picture = paper_parts(prepared, job.site.paper, id_prefix=f"p-{path.id}-", placed=diagram)
     here = f"{job.folder}/"
     used = path.roles_used()
     acts = {role.id: [step for step in path.steps if role.id in step.roles] for role in used}

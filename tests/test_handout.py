@@ -19,6 +19,7 @@ import pytest
 
 from polku import paper
 from polku.i18n import translator
+from polku.layout import prepare
 from polku.load import load_site
 from polku.pdf import available
 from polku.site import build
@@ -80,7 +81,7 @@ def _text(page: pdfread.Page) -> str:
 
 def _title_lines(site, path, paper_size: str) -> dict[str, list[str]]:
     """Each step's title as the picture on paper wraps it: step id -> lines."""
-    diagram, *_ = paper.plan(path, translator(path.language), None, paper_size)
+    diagram, *_ = paper.plan(prepare(path, translator(path.language)), paper_size)
     return {card.step_id: [line.text for line in card.lines if line.kind == "title"] for card in diagram.cards}
 
 
