@@ -9,6 +9,7 @@ nothing is fetched from another host.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -39,8 +40,6 @@ def _one(job: tuple[str, str, str, str]) -> str:
     made inside `scratch`, which write_pdfs removes when the build is done."""
     global _FONTS
     root, html, pdf, scratch = job
-    import tempfile
-
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
@@ -62,8 +61,6 @@ def write_pdfs(root: Path, jobs: list[tuple[str, str]], workers: int | None = No
     """Render each (print.html, x.pdf) pair, relative to root, on every core:
     a PDF takes over a second, so even two are worth a second process.
     Nothing is left behind in the system's temporary folder."""
-    import tempfile
-
     with tempfile.TemporaryDirectory(prefix="polku-pdf-") as scratch:
         return workers_run(_one, [(str(root), html, pdf, scratch) for html, pdf in jobs], workers, min_parallel=2)
 
