@@ -241,14 +241,15 @@
     if (!handout) return;
     handout.classList.toggle("personal", personal);
     var parts = $$(".handout-diagram");
-    var numbers = [];
+    var pages = [];  // each part's page number, null when left out
+    var count = 0;
     parts.forEach(function (part, i) {
-      var mine = $$("g.step[data-step]", part).some(function (g) { return on.has(g.getAttribute("data-step")); });
-      part.hidden = personal && !mine && i > 0 && i < parts.length - 1;
-      numbers.push(part.hidden ? null : numbers.filter(function (n) { return n !== null; }).length + 1);
+      var clients = $$("g.step[data-step]", part).some(function (g) { return on.has(g.getAttribute("data-step")); });
+      part.hidden = personal && !clients && i > 0 && i < parts.length - 1;
+      pages.push(part.hidden ? null : ++count);
     });
     function near(i, step) {
-      for (var j = i + step; j >= 0 && j < parts.length; j += step) if (numbers[j] !== null) return numbers[j];
+      for (var j = i + step; j >= 0 && j < parts.length; j += step) if (pages[j] !== null) return pages[j];
       return null;
     }
     parts.forEach(function (part, i) {
