@@ -14,7 +14,25 @@ from .outdir import check_output_dir
 
 PATHS = click.option("--paths", "paths", default="paths", show_default=True, type=click.Path(file_okay=False, path_type=str), help="Folder of path files.")
 OUT = click.option("--out", "out", default="site", show_default=True, type=click.Path(path_type=str), help="Output folder: polku replaces it whole, so only a new or empty folder or one polku wrote.")
-TEMPLATES = click.option("--templates", "templates", default="templates", show_default=True, type=click.Path(file_okay=False, path_type=str), help="Folder of page templates.")
+TEMPLATES = click.option("--templates", "templates", default="templates", show_default=True, type=click.Path(file_okay=False, path_type=str),
+                         help="Folder of page templates. Without the option and without a templates/ folder here, polku's own.")
+
+
+def templates_folder(templates: str) -> Path:
+    """The page templates to build with. An explicit --templates must exist;
+    the default 'templates' falls back to polku's own templates, so that a
+    content repository with only paths/ builds after a plain `pip install polku`:
+    the installed package's polku/templates, or templates/ beside the polku
+    folder in a checkout installed with `pip install -e`."""
+    given = Path(templates)
+    if given.is_dir():
+        return given
+    if templates == "templates":
+        package = Path(__file__).resolve().parent
+        for own in (package / "templates", package.parent / "templates"):
+            if (own / "path.html").is_file():
+                return own
+    raise click.UsageError(f"no templates folder '{templates}'")
 
 
 def _report(diagnostics: list[Diagnostic], then: str = "run again") -> None:
@@ -54,11 +72,10 @@ def build(paths: str = "paths", templates: str = "templates", out: str = "site",
 
         if (missing := available()) is not None:
             raise click.UsageError(missing)
-    if not Path(templates).is_dir():
-        raise click.UsageError(f"no templates folder '{templates}'")
-    check_output_dir(out, (paths, templates))
+    folder = templates_folder(templates)
+    check_output_dir(out, (paths, str(folder)))
     try:
-        site, warnings, files = build_site(Path(paths), Path(templates), Path(out), shown=paths.rstrip("/"), pdf=pdf, paper=paper)
+        site, warnings, files = build_site(Path(paths), folder, Path(out), shown=paths.rstrip("/"), pdf=pdf, paper=paper)
     except ContentError as error:
         _report(error.diagnostics)
         sys.exit(1)
@@ -95,11 +112,10 @@ def serve(paths: str = "paths", templates: str = "templates", out: str = "site",
 
     if not Path(paths).is_dir():
         raise click.UsageError(f"no folder '{paths}': give the folder that holds the path files with --paths")
-    if not Path(templates).is_dir():
-        raise click.UsageError(f"no templates folder '{templates}'")
-    check_output_dir(out, (paths, templates))
+    folder = templates_folder(templates)
+    check_output_dir(out, (paths, str(folder)))
     try:
-        run_preview(Path(paths), Path(templates), Path(out), port, paths.rstrip("/"), lambda found: _report(found, "save again"))
+        run_preview(Path(paths), folder, Path(out), port, paths.rstrip("/"), lambda found: _report(found, "save again"))
     except OSError as error:
         raise click.UsageError(f"cannot serve on port {port}: {error.strerror or error}; try another with --port") from error
 

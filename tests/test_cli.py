@@ -110,3 +110,30 @@ def test_every_command_has_help(runner):
     for command in main.commands:
         result = runner.invoke(main, [command, "--help"])
         assert result.exit_code == 0 and len(result.output) > 40
+
+
+def test_a_content_repository_with_only_paths_builds_with_polkus_own_templates(runner, tmp_path, monkeypatch):
+    # The guide's CI recipe: `pip install polku`, then `polku build` in a repository that has paths/ and no templates/.
+    write_paths(tmp_path / "paths", {"p.yaml": "title: P\nsteps:\n  - title: A\n"})
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["build", "--out", "public"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "public" / "p" / "index.html").is_file()
+    assert (tmp_path / "public" / "assets" / "polku.js").read_bytes() == (TEMPLATES / "assets" / "polku.js").read_bytes()
+    # A folder given by name is never swapped for another.
+    result = runner.invoke(main, ["build", "--templates", "omat", "--out", "public"])
+    assert result.exit_code == 2 and "no templates folder 'omat'" in result.output
+
+
+def test_the_wheel_holds_every_module_and_the_default_templates(tmp_path):
+    # `pip install polku` installs a wheel, not the checkout: a package left out of pyproject.toml
+    # (polku.layout was) imports in an editable install and fails in every real one.
+    import zipfile
+
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+                           capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    names = set(zipfile.ZipFile(next(tmp_path.glob("polku-*.whl"))).namelist())
+    tracked = subprocess.run(["git", "-C", str(ROOT), "ls-files", "polku", "templates"], capture_output=True, text=True, check=True).stdout.split()
+    wanted = {name.replace("templates/", "polku/templates/", 1) if name.startswith("templates/") else name for name in tracked}
+    assert sorted(wanted - names) == []
