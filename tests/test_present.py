@@ -188,6 +188,13 @@ PRESENTED = """(id) => {
     overview: !!o && o.width > 60 && o.height > 30 && o.left >= 0 && o.right <= innerWidth + 0.5 && o.top >= 0 && o.bottom <= innerHeight,
     overviewMarks: ov ? [...ov.querySelectorAll('.overview-current')].map(g => g.dataset.overviewStep) : [],
     pageWidth: document.documentElement.scrollWidth,
+    // A return loop's step beyond the frame: the sign at the frame's edge, and the overview's mark.
+    signs: [...document.querySelectorAll('.present-far')].map(e => {
+      const r = e.getBoundingClientRect();
+      return {text: e.textContent, inside: meet(r, seen) / (r.width * r.height), overCard: meet(r, card) > 0};
+    }),
+    overviewLoops: ov ? [...ov.querySelectorAll('.overview-loop')].map(g => g.dataset.overviewStep) : [],
+    titles: Object.fromEntries(ahead.map(s => [s, document.getElementById('step-' + s).dataset.title])),
   };
 }"""
 
@@ -216,6 +223,11 @@ def _walk_every_step(page, width: int, far: list[str]) -> list[str]:
                 continue
             if target in m["loops"] and not m["allPossible"] and m["forwardPossible"]:
                 far.append(f"{where} -> {target}")  # the loop or the ways forward: forward wins
+                # Then the frame's edge names the loop's step, beside the card, and the overview marks it.
+                said = [s for s in m["signs"] if m["titles"][target] in s["text"]]
+                if not said or said[0]["inside"] < 0.999 or said[0]["overCard"] or target not in m["overviewLoops"]:
+                    problems.append(f"{where}: the return loop to {target} is out of sight, and its sign {said} "
+                                    f"or the overview's mark {m['overviewLoops']} does not show it")
             else:
                 problems.append(f"{where}: next step {target} {share:.0%} on screen")
         if m["small"]:
@@ -395,18 +407,24 @@ def test_a_presentation_opened_on_a_phone_shows_the_current_card_above_the_step_
             m = page.evaluate("""(id) => {
                 const r = e => e.getBoundingClientRect();
                 const card = r(document.querySelector(`.diagram g.step[data-step="${id}"] .box`));
-                const frame = r(document.querySelector('.diagram'));
+                const whole = r(document.querySelector('.diagram'));
+                // The frame as the screen shows it: the page itself may have scrolled it partly away.
+                const frame = {left: Math.max(0, whole.left), top: Math.max(0, whole.top),
+                               right: Math.min(innerWidth, whole.right), bottom: Math.min(innerHeight, whole.bottom)};
+                frame.height = frame.bottom - frame.top;
                 const meet = (a, b) => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) *
                                        Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
                 const inside = meet(card, frame) / (card.width * card.height);
+                const badge = document.querySelector(`.diagram g.step[data-step="${id}"] .badge`);
+                const badgeInside = badge ? meet(r(badge), frame) / (r(badge).width * r(badge).height) : 1;
                 const covered = [...document.querySelectorAll('.steps, .walk-bar')].some(e => meet(card, r(e)) > 0);
                 const title = document.querySelector(`.diagram g.step[data-step="${id}"] text.title, .diagram g.step[data-step="${id}"] text`);
-                return {inside, covered, frame: frame.height / innerHeight, title: r(title).height,
+                return {inside, covered, badge: badgeInside, frame: frame.height / innerHeight, title: r(title).height,
                         width: document.documentElement.scrollWidth};
             }""", step)
-            if m["inside"] < 0.999 or m["covered"] or m["frame"] < 0.4 or m["width"] > 320:
-                problems.append(f"{folder.name}#{step}: card {m['inside']:.0%} in the picture, covered {m['covered']}, "
-                                f"picture {m['frame']:.0%} of the screen, page {m['width']} px wide")
+            if m["inside"] < 0.999 or m["badge"] < 0.999 or m["covered"] or m["frame"] < 0.4 or m["width"] > 320:
+                problems.append(f"{folder.name}#{step}: card {m['inside']:.0%} and the walk's badge {m['badge']:.0%} in the picture, "
+                                f"covered {m['covered']}, picture {m['frame']:.0%} of the screen, page {m['width']} px wide")
         assert errors == []
         page.context.close()
     assert not problems, "\n".join(problems)

@@ -452,7 +452,7 @@
     var overview = null;   // the small copy of the whole path
     var shown = null;      // what follow() was last asked
     // serve's update may run this again over the same body: no second overview.
-    $$(".present-overview").forEach(function (old) { old.parentNode.removeChild(old); });
+    $$(".present-overview, .present-far").forEach(function (old) { old.parentNode.removeChild(old); });
     var TITLE_PX = 20.1;   // the current step's title on screen, at least (20 asked)
     var TITLE_MAX_PX = 30; // and at most: the neighbours stay in sight
     var AROUND = 24;       // room above and below a card, in the picture's units (badges sit on its edge)
@@ -463,10 +463,11 @@
       return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     }
 
-    // A step's card in the picture's own units, whatever groups it sits in.
-    function boxOf(id) {
+    // A step's card (or, whole, its group: the card with its signs and badge) in
+    // the picture's own units, whatever groups it sits in.
+    function boxOf(id, whole) {
       var group = steps.has(id) ? steps.get(id).group : null;
-      var box = group && ($(".box", group) || group);
+      var box = group && (whole ? group : $(".box", group) || group);
       if (!box) return null;
       var b = box.getBBox();
       var m = svg.getScreenCTM().inverse().multiply(box.getScreenCTM());
@@ -654,11 +655,77 @@
       ["x", "y", "width", "height"].forEach(function (k, n) { mark.setAttribute(k, view[n]); });
     }
 
+    // A return loop can lead further back than a view with a 20 px title
+    // reaches. Then a sign inside the frame names the loop's step, with an
+    // arrow toward it, and the overview marks that step: the client still sees
+    // where the road may go back to. The sign goes along the frame's edge, where
+    // it covers no card (never the current one), as near the loop's step as that allows.
+    var signs = [];
+    var ARROWS = ["→", "↘", "↓", "↙", "←", "↖", "↑", "↗"];
+    function pointFar(id, ways, v) {
+      signs.forEach(function (s) { if (s.parentNode) s.parentNode.removeChild(s); });
+      signs = [];
+      if (overview) $$(".overview-loop", overview).forEach(function (n) { n.classList.remove("overview-loop"); });
+      var holder = svg.closest(".diagram") || svg.parentNode;
+      var rect = svg.getBoundingClientRect(), frame = holder.getBoundingClientRect();
+      var scale = rect.width / v[2];
+      function onScreen(b) {  // a box in the picture's units, in the frame's px once the view is v
+        return { x: rect.left - frame.left + (b.x - v[0]) * scale, y: rect.top - frame.top + (b.y - v[1]) * scale, w: b.w * scale, h: b.h * scale };
+      }
+      function meet(a, b) {
+        return Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
+      }
+      var ahead = ways.map(function (way) { return way.id; });
+      var cards = order.map(function (s) {
+        var b = boxOf(s, true);  // the card with its signs ("when") and badge
+        return b ? { box: onScreen(b), weight: s === id ? 1e6 : ahead.indexOf(s) !== -1 ? 100 : 10 } : null;
+      }).filter(Boolean);
+      // The notes and each line of the key count as a card beside the road.
+      $$("g.note, g.legend > *", svg).forEach(function (e) {
+        var b = e.getBBox(), m = svg.getScreenCTM().inverse().multiply(e.getScreenCTM());
+        cards.push({ box: onScreen({ x: m.a * b.x + m.e, y: m.d * b.y + m.f, w: m.a * b.width, h: m.d * b.height }), weight: 10 });
+      });
+      var taken = [];  // the signs already placed
+      ways.forEach(function (way) {
+        var b = way.loop ? boxOf(way.id) : null;
+        if (!b || seen(b, { x: v[0], y: v[1], w: v[2], h: v[3] }) >= 0.4) return;
+        if (overview) {
+          var mark = $('[data-overview-step="' + way.id + '"]', overview);
+          if (mark) mark.classList.add("overview-loop");
+        }
+        var sign = document.createElement("p");
+        sign.className = "present-far";
+        sign.setAttribute("aria-hidden", "true");  // the walk's choices say it in words
+        sign.textContent = "↺ " + format(texts.backTo, { title: steps.get(way.id).title });
+        holder.appendChild(sign);
+        var w = sign.offsetWidth, h = sign.offsetHeight;
+        var W = holder.clientWidth, H = holder.clientHeight, EDGE = 6;
+        var there = onScreen(b), tx = there.x + there.w / 2, ty = there.y + there.h / 2;
+        var best = null;
+        function tryAt(x, y) {
+          var box = { x: x, y: y, w: w, h: h }, cost = Math.hypot(x + w / 2 - tx, y + h / 2 - ty);
+          cards.concat(taken).forEach(function (c) { cost += c.weight * meet(box, c.box); });
+          if (!best || cost < best.cost) best = { cost: cost, x: x, y: y };
+        }
+        for (var x = EDGE; x <= W - w - EDGE; x += 16) { tryAt(x, EDGE); tryAt(x, H - h - EDGE); }
+        for (var y = EDGE; y <= H - h - EDGE; y += 16) { tryAt(EDGE, y); tryAt(W - w - EDGE, y); }
+        if (!best) tryAt(EDGE, EDGE);
+        sign.style.left = best.x + "px";
+        sign.style.top = best.y + "px";
+        var angle = Math.atan2(ty - (best.y + h / 2), tx - (best.x + w / 2));
+        sign.textContent = ARROWS[(Math.round(angle / (Math.PI / 4)) + 8) % 8] + " " + sign.textContent;
+        taken.push({ box: { x: best.x, y: best.y, w: w, h: h }, weight: 1e6 });
+        signs.push(sign);
+      });
+    }
+
     function follow(id, ways) {
       if (!svg || !full) return;
       var again = shown === id;
       shown = id;
-      moveTo(target(id, ways), !again);
+      var v = target(id, ways);
+      moveTo(v, !again);
+      pointFar(id, ways, v);
     }
 
     function enter() {
@@ -675,6 +742,8 @@
       frame = 0;
       if (overview) overview.parentNode.removeChild(overview);
       overview = null;
+      signs.forEach(function (s) { if (s.parentNode) s.parentNode.removeChild(s); });
+      signs = [];
       view = null;
       shown = null;
       if (svg && whole) { svg.setAttribute("viewBox", whole); svg.removeAttribute("data-moving"); }
