@@ -184,3 +184,37 @@ def test_long_finnish_compounds_stay_in_their_cards():
             assert c.x <= line.x and line.x + bundled().width(line.text, line.size, line.bold) <= c.x + c.w + 0.01
         for line in c.signs:
             assert c.x - 0.01 <= line.x and line.x + bundled().width(line.text, line.size, line.bold) <= c.x + c.w + 0.01
+
+
+def _loop_label_beside_its_track(d) -> list[str]:
+    """A return loop's condition stands on the card's side where its track leaves: under the
+    title when the track leaves by the card's head, below the roles when it leaves by the foot."""
+    wrong = []
+    for loop in (e for e in d.edges if e.loop):
+        card = next(c for c in d.cards if c.step_id == loop.source)
+        x, y = loop.points[0]
+        label = [line.y for line in card.lines if line.kind == "return"]
+        roles = [line.y for line in card.lines if line.kind == "role"]
+        if not label or not roles or not (card.x < x < card.x + card.w):
+            continue  # no condition, or a track leaving by the card's side
+        if y == card.y and not max(label) < min(roles):
+            wrong.append(f"{loop.source}: leaves by the head, its condition below the roles")
+        if y == card.y + card.h and not min(label) > max(roles):
+            wrong.append(f"{loop.source}: leaves by the foot, its condition above the roles")
+    return wrong
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(road_paths())
+def test_a_return_loops_condition_stands_where_its_track_leaves_the_card(path):
+    assert _loop_label_beside_its_track(assert_rules(path)) == []
+
+
+def test_suvis_return_from_the_follow_up_is_labelled_at_the_cards_head():
+    site, _ = load_site(PATHS)
+    suvi = next(p for p in site.paths if p.id == "suvi")
+    d = layout(suvi, translator("fi"))
+    loop = next(e for e in d.edges if e.loop and e.source == "jalkikontaktointi")
+    card = next(c for c in d.cards if c.step_id == "jalkikontaktointi")
+    assert loop.points[0][1] == card.y, "the track leaves by the head"
+    assert _loop_label_beside_its_track(d) == []

@@ -134,7 +134,7 @@ def _place(path: ServicePath, t, m: Measurer, measured: list[_Measured], g: _Gra
     col_x, gutter_left, gutter_w = _columns_x(grid, tracks, loops)
     width = gutter_left[k - 1] + gutter_w[k - 1] + MARGIN
     _track_x(tracks, gutter_left, gutter_w, k)
-    cards, notes = _cards(path, t, m, measured, grid, col_x, card_y, badge_w)
+    cards, notes = _cards(path, t, m, measured, grid, col_x, card_y, badge_w, frozenset(lp.source for lp in loops if lp.out == "head"))
     edges, junctions = _connectors(path, g, grid, tracks, cards, col_x, y)
     edges += _loop_connectors(path, grid, loops, tracks, cards, corridor, gutter_left, gutter_w, k)
     bands = _bands(path, m, measured, cards, grid, row_top)

@@ -49,7 +49,10 @@ def _measure_step(path: ServicePath, i: int, t, path_titles: dict[str, str], m: 
     return _Measured(lines, roles, h, note_lines, note_h, phase_lines, signs, sign_h)
 
 
-def _cards(path: ServicePath, t, m: Measurer, measured: list[_Measured], grid: _Grid, col_x, card_y, badge_w) -> tuple[list[Card], list[Note]]:
+def _cards(path: ServicePath, t, m: Measurer, measured: list[_Measured], grid: _Grid, col_x, card_y, badge_w,
+           loop_heads: frozenset[int] = frozenset()) -> tuple[list[Card], list[Note]]:
+    """loop_heads: the steps whose return loop leaves by the card's head; its condition
+    is written under the title there, beside where the track leaves, not at the foot."""
     cards: list[Card] = []
     notes: list[Note] = []
     for i, me in enumerate(measured):
@@ -60,7 +63,7 @@ def _cards(path: ServicePath, t, m: Measurer, measured: list[_Measured], grid: _
         if step.pilot:
             card.lamp = Lamp(x + CARD_W - PAD - LAMP_W, y + PAD - 2, LAMP_W)
             card.pilot_title = f"{t('pilot')}: {step.pilot.text}"
-        _card_lines(path, m, card, me)
+        _card_lines(path, m, card, me, i in loop_heads)
         # The sign row: the branch's condition on the side the road comes in, the badge's slot on the other.
         rtl = grid.row[i] % 2 == 1
         sign_top = y - SIGN_GAP - me.sign_h
@@ -81,7 +84,7 @@ def _role_row_h(lines: int) -> float:
     return max(lines * SMALL_LH + ROLE_GAP, ROLE_ROW)
 
 
-def _card_lines(path: ServicePath, m: Measurer, card: Card, me: _Measured) -> None:
+def _card_lines(path: ServicePath, m: Measurer, card: Card, me: _Measured, loop_at_head: bool = False) -> None:
     x, y = card.x, card.y
     ty = y + PAD
     tx = x + PAD + 2 * STATION_R + 8
@@ -90,6 +93,11 @@ def _card_lines(path: ServicePath, m: Measurer, card: Card, me: _Measured) -> No
             card.lines.append(Line(text, tx, ty + size, size, bold, kind=LineKind.TITLE))
             ty += TITLE_LH
     ty = max(ty, y + PAD + 2 * STATION_R) + 6
+    first = (LineKind.RETURN,) if loop_at_head else ()
+    for kind, text, size, bold in me.lines:
+        if kind in first:
+            card.lines.append(Line(text, x + PAD, ty + size, size, bold, italic=True, kind=kind))
+            ty += SMALL_LH
     for rid, name_lines in me.roles:
         card.marks.append(RoleMark(rid, x + PAD, ty, ROLE_MARK, mark_of(path, rid)))
         row_top = ty
@@ -98,7 +106,7 @@ def _card_lines(path: ServicePath, m: Measurer, card: Card, me: _Measured) -> No
             ty += SMALL_LH
         ty = row_top + _role_row_h(len(name_lines))
     for kind, text, size, bold in me.lines:
-        if kind == LineKind.TITLE:
+        if kind == LineKind.TITLE or kind in first:
             continue
         if kind == LineKind.GOAL:
             w = m.width(text, size, True) + 2 * BADGE_PAD + 18
