@@ -218,3 +218,34 @@ def test_suvis_return_from_the_follow_up_is_labelled_at_the_cards_head():
     card = next(c for c in d.cards if c.step_id == "jalkikontaktointi")
     assert loop.points[0][1] == card.y, "the track leaves by the head"
     assert _loop_label_beside_its_track(d) == []
+
+
+def _uneven_fork_at_a_row_end() -> ServicePath:
+    """An unseen path that found the fault: a fork of a two-step lane and a one-step lane,
+    joining where a row of the wrong column count turned, far below the lane's end."""
+    w = "Jos tarvitset vielä aikaa ja tukea ennen seuraavaa vaihetta"
+    plan = [[(1, "")], [(2, ""), (4, "Jos suunnitelma ei toteutunut")], [(3, "")], [(5, "")], [(5, "")], [(6, "")],
+            [(7, w), (8, ""), (9, "Jos työpaikka löytyy"), (10, w)], [(11, "")], [(11, "")], [(11, "")], [(11, "")], []]
+    titles = ["Opiskelu", "Tapaaminen", "Jälkikontakti", "Seuranta", "Jakso alkaa", "Alkukartoitus",
+              "Kuntoutusmahdollisuusselvitys", "Loppuarvio", "Päätös", "Tapaaminen ja väliarvio",
+              "Palvelutarpeenarviointikäynti", "Työkokeilu"]
+    return build(plan, titles, {1: (0, "Jos suunnitelma ei toteutunut")})
+
+
+def test_every_step_is_drawn_within_a_presentation_view_of_the_steps_it_leads_to():
+    from polku.layout import apart, prepare
+
+    path = _uneven_fork_at_a_row_end()
+    prepared = prepare(path, translator("fi"))
+    assert apart(prepared.place(4)) > 0, "some column counts part a step from its next one"
+    assert apart(assert_rules(path)) == 0
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(road_paths())
+def test_the_screen_picture_parts_no_more_steps_from_their_next_ones_than_it_must(path):
+    from polku.layout import apart, prepare, screen
+
+    prepared = prepare(path, translator(path.language))
+    least = min(apart(prepared.place(k)) for k in range(1, prepared.layers + 1))
+    assert apart(screen(prepared)) == least

@@ -50,13 +50,13 @@ from ..model import ServicePath
 from .cards import _cards, _measure_step
 from .connectors import _connectors, _loop_connectors
 from .geometry import (BADGE_PAD, CARD_W, Box, Lamp, LegendMark, LineKind, Station, HEADER_LH, HEADER_SIZE, MARGIN, SCREEN, SMALL_SIZE, START_H, START_W, TITLE_SIZE, Band, Card,
-                       Diagram, Edge, Line, Note, RoleMark, _Graph, _Measured)
+                       Diagram, Edge, Line, Note, RoleMark, _Graph, _Measured, BADGE_ROOM, PRESENT_VIEW)
 from .graph import _chains, _lanes, _rank
 from .grid import _columns_x, _grid, _narrow_turns, _rows_y, _scale_bound, least_width
 from .labels import _bands, _legend
 from .tracks import _gutters, _margins, _returns, _side_tracks, _track_x
 
-__all__ = ["Prepared", "prepare", "screen", "least_width", "Band", "Box", "Card", "Diagram", "Edge", "Lamp", "LegendMark", "Line", "LineKind", "Note", "RoleMark", "Station", "TITLE_SIZE", "layout"]
+__all__ = ["Prepared", "prepare", "screen", "apart", "least_width", "Band", "Box", "Card", "Diagram", "Edge", "Lamp", "LegendMark", "Line", "LineKind", "Note", "RoleMark", "Station", "TITLE_SIZE", "layout"]
 
 
 @dataclass(frozen=True)
@@ -98,23 +98,70 @@ def layout(path: ServicePath, t, path_titles: dict[str, str] | None = None, meas
 
 
 def screen(prepared: Prepared) -> Diagram:
-    """The picture for the screen: the column count that shows it largest."""
+    """The picture for the screen: among the column counts that keep every step
+    within a presentation view of the steps it leads to (apart), the one that
+    shows the picture largest."""
     measured, graph, order, layers = prepared.measured, prepared.graph, prepared.order, prepared.layers
-    # Try column counts in order of the best scale they could reach; stop
-    # once no remaining one can beat the best placed so far.
-    # Only column counts whose rows turn where the road is narrow, if any do.
-    counts = [k for k in range(1, min(layers, 10) + 1) if _narrow_turns(order, k)] or list(range(1, min(layers, 10) + 1))
-    bounds = {k: _scale_bound(measured, graph, order, k) for k in counts}
-    best: tuple[float, int, Diagram] | None = None
-    for k in sorted(bounds, key=lambda k: (-bounds[k], k)):
-        if best is not None and bounds[k] <= best[0] + 1e-9:
+    every = list(range(1, min(layers, 10) + 1))
+    bounds = {k: _scale_bound(measured, graph, order, k) for k in every}
+    # Column counts whose rows turn where the road is narrow first: they
+    # usually keep a turn's steps together; the others only if none of those does.
+    narrow = [k for k in every if _narrow_turns(order, k)]
+    best = _best(prepared, narrow or every, bounds)
+    if best[0] and narrow and len(narrow) < len(every):
+        best = min(best, _best(prepared, [k for k in every if k not in narrow], bounds), key=lambda b: b[:3])
+    if best[0] and layers > len(every):
+        # Still a step apart from its next one (a wide fork of long lanes where a
+        # row turns): more than ten columns, a smaller page picture, rather than
+        # a presentation that cannot show where the road goes.
+        wider = list(range(len(every) + 1, layers + 1))
+        bounds.update((k, _scale_bound(measured, graph, order, k)) for k in wider)
+        best = min(best, _best(prepared, wider, bounds), key=lambda b: b[:3])
+    return best[3]
+
+
+def _best(prepared: Prepared, counts: list[int], bounds: dict[int, float]) -> tuple[int, float, int, Diagram]:
+    """(apart, -scale, k, diagram) of the best of these column counts. They are
+    tried in order of the best scale they could reach; once one keeps every
+    step near its next ones, the search stops where no other can beat it."""
+    best: tuple[int, float, int, Diagram] | None = None
+    for k in sorted(counts, key=lambda k: (-bounds[k], k)):
+        if best is not None and best[0] == 0 and bounds[k] <= -best[1] + 1e-9:
             break
         diagram = prepared.place(k)
         scale = min(SCREEN[0] / diagram.width, SCREEN[1] / diagram.height)
-        if best is None or scale > best[0] + 1e-9 or (abs(scale - best[0]) <= 1e-9 and k < best[1]):
-            best = (scale, k, diagram)
+        candidate = (apart(diagram), -scale, k, diagram)
+        if best is None or candidate[0] < best[0] or (candidate[0] == best[0] and (
+                scale > -best[1] + 1e-9 or (abs(scale + best[1]) <= 1e-9 and k < best[2]))):
+            best = candidate
     assert best is not None
-    return best[2]
+    return best
+
+
+def apart(diagram: Diagram) -> int:
+    """How many ways forward the presentation view cannot show with the step
+    they leave: the step's card with its badge slot and the nearer 40 % of the
+    next card do not fit in one view of PRESENT_VIEW units (a 1280 x 720
+    screen's picture with titles at 20 px; tests/test_present.py measures it)."""
+    cards = {c.step_id: c for c in diagram.cards}
+    count = 0
+    for edge in diagram.edges:
+        c, t = cards.get(edge.source), cards.get(edge.target)
+        if edge.loop or c is None or t is None:
+            continue
+        if t.x >= c.x + c.w:
+            near = (t.x, t.y, 0.4 * t.w, t.h)
+        elif t.x + t.w <= c.x:
+            near = (t.x + 0.6 * t.w, t.y, 0.4 * t.w, t.h)
+        elif t.y >= c.y + c.h:
+            near = (t.x, t.y, t.w, 0.4 * t.h)
+        else:
+            near = (t.x, t.y + 0.6 * t.h, t.w, 0.4 * t.h)
+        top = min(c.y - BADGE_ROOM, c.badge.y)
+        left, right = min(c.x, near[0]), max(c.x + c.w, near[0] + near[2])
+        high, low = min(top, near[1]), max(c.y + c.h + BADGE_ROOM, near[1] + near[3])
+        count += right - left > PRESENT_VIEW[0] or low - high > PRESENT_VIEW[1]
+    return count
 
 
 def _place(path: ServicePath, t, m: Measurer, measured: list[_Measured], g: _Graph, order: list[list[int]], k: int, badge_w: float) -> Diagram:

@@ -696,8 +696,15 @@
         var sign = document.createElement("p");
         sign.className = "present-far";
         sign.setAttribute("aria-hidden", "true");  // the walk's choices say it in words
-        sign.textContent = "↺ " + format(texts.backTo, { title: steps.get(way.id).title });
+        var arrow = document.createElement("span");  // its direction is known once the sign has its place
+        arrow.className = "far-arrow";
+        arrow.textContent = "→";
+        sign.appendChild(arrow);
+        sign.appendChild(document.createTextNode("↺ " + format(texts.backTo, { title: steps.get(way.id).title })));
         holder.appendChild(sign);
+        // The same lines wherever it goes (near the frame's right edge it would wrap
+        // again): its width fixed, rounded up, since a width rounded down wraps too.
+        sign.style.width = Math.ceil(sign.getBoundingClientRect().width) + "px";
         var w = sign.offsetWidth, h = sign.offsetHeight;
         var W = holder.clientWidth, H = holder.clientHeight, EDGE = 6;
         var there = onScreen(b), tx = there.x + there.w / 2, ty = there.y + there.h / 2;
@@ -713,7 +720,7 @@
         sign.style.left = best.x + "px";
         sign.style.top = best.y + "px";
         var angle = Math.atan2(ty - (best.y + h / 2), tx - (best.x + w / 2));
-        sign.textContent = ARROWS[(Math.round(angle / (Math.PI / 4)) + 8) % 8] + " " + sign.textContent;
+        arrow.textContent = ARROWS[(Math.round(angle / (Math.PI / 4)) + 8) % 8];
         taken.push({ box: { x: best.x, y: best.y, w: w, h: h }, weight: 1e6 });
         signs.push(sign);
       });
