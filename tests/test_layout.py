@@ -8,8 +8,7 @@ from hypothesis import strategies as st
 from polku.colour import CARD, INK, LINE, STATION, contrast
 from polku.marks import PALETTE
 from polku.i18n import translator
-from polku.layout import TITLE_SIZE, apart, layout
-from polku.layout.graph import _chains, _lanes, _rank
+from polku.layout import TITLE_SIZE, apart, layout, prepare
 from polku.layout.grid import _narrow_turns
 from polku.load import load_site
 from polku.measure import bundled, syllable_breaks, wrap
@@ -137,7 +136,7 @@ def test_pruned_column_search_picks_what_trying_every_count_would(path):
     # The counts whose rows turn where the road is at most two lanes wide, if any:
     # the camera then sees a row's last steps with the next row's first (test_present.py);
     # the others, and then more than ten columns, only while a step stays apart from its next one.
-    order = _lanes(_chains(path, _rank(path)))
+    order = prepare(path, t).order  # the ranks prepare chose (a short branch in its room's middle or beside its fork)
     layers = len(order)
     every = list(range(1, min(layers, 10) + 1))
     narrow = [k for k in every if _narrow_turns(order, k)]

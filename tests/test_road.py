@@ -244,8 +244,14 @@ def test_every_step_is_drawn_within_a_presentation_view_of_the_steps_it_leads_to
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(road_paths())
 def test_the_screen_picture_parts_no_more_steps_from_their_next_ones_than_it_must(path):
-    from polku.layout import apart, prepare, screen
+    from polku.layout import Prepared, apart, prepare, screen
+    from polku.layout.graph import _chains, _lanes, _rank
 
     prepared = prepare(path, translator(path.language))
     least = min(apart(prepared.place(k)) for k in range(1, prepared.layers + 1))
     assert apart(screen(prepared)) == least
+    # A short branch in the middle of its room, or beside its fork: the one chosen keeps as many steps near.
+    for middle in (True, False):
+        graph = _chains(path, _rank(path, middle))
+        other = Prepared(path, prepared.t, prepared.m, prepared.measured, graph, _lanes(graph), prepared.badge_w)
+        assert apart(screen(prepared)) <= apart(screen(other))

@@ -42,7 +42,7 @@ instead of below it, and a row's last step sits next to the next row.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from ..measure import Measurer, bundled, wrap
@@ -72,6 +72,7 @@ class Prepared:
     graph: _Graph
     order: list[list[int]]
     badge_w: float
+    shown: dict = field(default_factory=dict, compare=False, repr=False)  # screen()'s choice, once made
 
     @property
     def layers(self) -> int:
@@ -87,8 +88,20 @@ def prepare(path: ServicePath, t, path_titles: dict[str, str] | None = None, mea
     m = measurer or bundled()
     badge_w = max(m.width(s, SMALL_SIZE, True) for s in (t("walk_now"), "✓ " + t("walk_behind"), t("here"))) + 2 * BADGE_PAD
     measured = [_measure_step(path, i, t, path_titles or {}, m, badge_w) for i in range(len(path.steps))]
-    graph = _chains(path, _rank(path))
-    return Prepared(path, t, m, measured, graph, _lanes(graph), badge_w)
+
+    def ranked(rank: list[int]) -> Prepared:
+        graph = _chains(path, rank)
+        return Prepared(path, t, m, measured, graph, _lanes(graph), badge_w)
+
+    prepared = ranked(_rank(path))
+    beside = _rank(path, middle=False)
+    if beside != _rank(path):
+        # A short branch beside a longer one: in the middle of its room, or
+        # beside the fork it leaves if that keeps more steps near their next ones.
+        other = ranked(beside)
+        if _chosen(other)[0] < _chosen(prepared)[0]:
+            return other
+    return prepared
 
 
 def layout(path: ServicePath, t, path_titles: dict[str, str] | None = None, measurer: Measurer | None = None, columns: int | None = None) -> Diagram:
@@ -101,6 +114,16 @@ def screen(prepared: Prepared) -> Diagram:
     """The picture for the screen: among the column counts that keep every step
     within a presentation view of the steps it leads to (apart), the one that
     shows the picture largest."""
+    return _chosen(prepared)[3]
+
+
+def _chosen(prepared: Prepared) -> tuple[int, float, int, Diagram]:
+    if "screen" not in prepared.shown:
+        prepared.shown["screen"] = _search(prepared)
+    return prepared.shown["screen"]
+
+
+def _search(prepared: Prepared) -> tuple[int, float, int, Diagram]:
     measured, graph, order, layers = prepared.measured, prepared.graph, prepared.order, prepared.layers
     every = list(range(1, min(layers, 10) + 1))
     bounds = {k: _scale_bound(measured, graph, order, k) for k in every}
@@ -117,7 +140,7 @@ def screen(prepared: Prepared) -> Diagram:
         wider = list(range(len(every) + 1, layers + 1))
         bounds.update((k, _scale_bound(measured, graph, order, k)) for k in wider)
         best = min(best, _best(prepared, wider, bounds), key=lambda b: b[:3])
-    return best[3]
+    return best
 
 
 def _best(prepared: Prepared, counts: list[int], bounds: dict[int, float]) -> tuple[int, float, int, Diagram]:
@@ -139,29 +162,38 @@ def _best(prepared: Prepared, counts: list[int], bounds: dict[int, float]) -> tu
 
 
 def apart(diagram: Diagram) -> int:
-    """How many ways forward the presentation view cannot show with the step
-    they leave: the step's card with its badge slot and the nearer 40 % of the
-    next card do not fit in one view of PRESENT_VIEW units (a 1280 x 720
-    screen's picture with titles at 20 px; tests/test_present.py measures it)."""
+    """How many steps the presentation view cannot show with all the ways
+    forward they lead to: the step's card with its badge slot and the nearer
+    40 % of each next card do not fit in one view of PRESENT_VIEW units (a
+    1280 x 720 screen's picture with titles at 20 px; tests/test_present.py
+    measures it in the browser)."""
     cards = {c.step_id: c for c in diagram.cards}
-    count = 0
+    ahead: dict[str, list[Card]] = {}
     for edge in diagram.edges:
-        c, t = cards.get(edge.source), cards.get(edge.target)
-        if edge.loop or c is None or t is None:
-            continue
-        if t.x >= c.x + c.w:
-            near = (t.x, t.y, 0.4 * t.w, t.h)
-        elif t.x + t.w <= c.x:
-            near = (t.x + 0.6 * t.w, t.y, 0.4 * t.w, t.h)
-        elif t.y >= c.y + c.h:
-            near = (t.x, t.y, t.w, 0.4 * t.h)
-        else:
-            near = (t.x, t.y + 0.6 * t.h, t.w, 0.4 * t.h)
-        top = min(c.y - BADGE_ROOM, c.badge.y)
-        left, right = min(c.x, near[0]), max(c.x + c.w, near[0] + near[2])
-        high, low = min(top, near[1]), max(c.y + c.h + BADGE_ROOM, near[1] + near[3])
-        count += right - left > PRESENT_VIEW[0] or low - high > PRESENT_VIEW[1]
+        if not edge.loop and edge.source in cards and edge.target in cards:
+            ahead.setdefault(edge.source, []).append(cards[edge.target])
+    count = 0
+    for source, targets in ahead.items():
+        c = cards[source]
+        boxes = [(c.x, min(c.y, c.badge.y), c.x + c.w, c.y + c.h)]  # left, top, right, bottom
+        for t in targets:
+            # 40 % of a card is in sight as its nearer 40 % across or its nearer 40 % down:
+            # every choice for up to 64 combinations (a fork of six ways), the best few beyond.
+            across = (t.x, t.y, t.x + 0.4 * t.w, t.y + t.h) if t.x >= c.x else (t.x + 0.6 * t.w, t.y, t.x + t.w, t.y + t.h)
+            down = (t.x, t.y, t.x + t.w, t.y + 0.4 * t.h) if t.y >= c.y else (t.x, t.y + 0.6 * t.h, t.x + t.w, t.y + t.h)
+            boxes = sorted({_joined(box, part) for box in boxes for part in (across, down)}, key=_overflow)[:64]
+        count += _overflow(boxes[0])[0] > 0
     return count
+
+
+def _joined(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+
+
+def _overflow(box: tuple[float, float, float, float]) -> tuple[float, float]:
+    """How far a box exceeds the presentation view, then its size (the smaller the better)."""
+    w, h = box[2] - box[0], box[3] - box[1]
+    return max(0.0, w - PRESENT_VIEW[0]) + max(0.0, h - PRESENT_VIEW[1]), w * h
 
 
 def _place(path: ServicePath, t, m: Measurer, measured: list[_Measured], g: _Graph, order: list[list[int]], k: int, badge_w: float) -> Diagram:

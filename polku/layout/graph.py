@@ -6,12 +6,13 @@ from ..model import ServicePath
 from .geometry import _Graph
 
 
-def _rank(path: ServicePath) -> list[int]:
-    """Each step's column: the longest chain of forward connections to it. Then
-    a step with room between the steps before and after it (a short branch
-    beside a longer one) moves to the middle of that room, so that no connector
-    skips more columns than it must: the presentation view shows a step with
-    the steps it leads to only when they are near."""
+def _rank(path: ServicePath, middle: bool = True) -> list[int]:
+    """Each step's column: the longest chain of forward connections to it. Then,
+    if middle, a step with room between the steps before and after it (a short
+    branch beside a longer one) moves to the middle of that room, so that no
+    connector skips more columns than it must: the presentation view shows a
+    step with the steps it leads to only when they are near. Without middle a
+    short branch stays beside the fork it leaves (prepare chooses)."""
     n = len(path.steps)
     succ = [[path.index_of(way.step) for way in path.ahead[step.id]] for step in path.steps]
     pred: list[list[int]] = [[] for _ in range(n)]
@@ -20,7 +21,7 @@ def _rank(path: ServicePath) -> list[int]:
         for j in succ[i]:
             pred[j].append(i)
             rank[j] = max(rank[j], rank[i] + 1)
-    for order in (range(n), range(n - 1, -1, -1), range(n)):
+    for order in (range(n), range(n - 1, -1, -1), range(n)) if middle else ():
         for i in order:
             if pred[i] and succ[i]:
                 before, after = max(rank[p] for p in pred[i]), min(rank[s] for s in succ[i])
