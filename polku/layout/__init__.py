@@ -93,9 +93,9 @@ def prepare(path: ServicePath, t, path_titles: dict[str, str] | None = None, mea
         graph = _chains(path, rank)
         return Prepared(path, t, m, measured, graph, _lanes(graph), badge_w)
 
-    prepared = ranked(_rank(path))
-    beside = _rank(path, middle=False)
-    if beside != _rank(path):
+    middle, beside = _rank(path), _rank(path, middle=False)
+    prepared = ranked(middle)
+    if beside != middle:
         # A short branch beside a longer one: in the middle of its room, or
         # beside the fork it leaves if that keeps more steps near their next ones.
         other = ranked(beside)
