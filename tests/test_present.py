@@ -202,8 +202,9 @@ PRESENTED = """(id) => {
 def _walk_every_step(page, width: int, far: list[str]) -> list[str]:
     """Go to every step by its address and measure it; the problems found.
     A return loop whose target lies too far back to be seen together with the
-    ways forward at 20 px titles goes into far (reported, not failed: the
-    camera shows the ways forward then, and the layout decides the distance)."""
+    ways forward at 20 px titles goes into far: the camera shows the ways
+    forward then, and a sign at the frame's edge and the overview's mark must
+    show where the loop leads (the layout decides the distance)."""
     problems = []
     ids = page.evaluate("[...document.querySelectorAll('section.step')].map(s => s.dataset.step)")
     for step in ids:
@@ -218,10 +219,11 @@ def _walk_every_step(page, width: int, far: list[str]) -> list[str]:
             problems.append(f"{where}: the walk's badge {m['badge']:.0%} inside the picture's frame")
         if m["title"] < 20:
             problems.append(f"{where}: title {m['title']:.1f} px")
+        forward_seen = all(share >= 0.4 for s, share in m["ahead"].items() if s not in m["loops"])
         for target, share in m["ahead"].items():
             if share >= 0.4:
                 continue
-            if target in m["loops"] and not m["allPossible"] and m["forwardPossible"]:
+            if target in m["loops"] and not m["allPossible"] and (m["forwardPossible"] or forward_seen):
                 far.append(f"{where} -> {target}")  # the loop or the ways forward: forward wins
                 # Then the frame's edge names the loop's step, beside the card, and the overview marks it.
                 said = [s for s in m["signs"] if m["titles"][target] in s["text"]]
