@@ -56,7 +56,7 @@ class RolesPage(Page):
     template: ClassVar[str] = "roles.html"
 
     t: Callable[..., str]  # the page language's translator
-    roles: list[dict]  # site.role_card()s
+    roles: Iterable[dict]  # site.role_card()s, one at a time as the page is written
 
 
 @dataclass(frozen=True)

@@ -400,8 +400,10 @@ def _step_numbers(t, numbers: list[int]) -> str:
     return t("role_meet_steps", numbers=", ".join(map(str, numbers)))
 
 
-def _role_directory(site: Site, edition: Edition) -> list[dict]:
-    """Every role of the edition as a card, with the steps where it acts, shared roles first."""
+def _role_directory(site: Site, edition: Edition) -> Iterator[dict]:
+    """Every role of the edition as a card, with the steps where it acts, shared
+    roles first: one card at a time, as the page is written (a shared role's card
+    on a site of 10,000 paths lists tens of thousands of steps)."""
     entries: dict[str, dict] = {}
     for role in site.shared_roles.get(edition.language, {}).values():
         entries[f"role-{role.id}"] = {"role": role, "anchor": f"role-{role.id}", "path": None, "steps": []}
@@ -413,15 +415,13 @@ def _role_directory(site: Site, edition: Edition) -> list[dict]:
             for rid in step.roles:
                 entries[role_anchor(path, rid)]["steps"].append((path, step))
     up = edition.root + "../"
-    cards = []
     for e in sorted(entries.values(), key=lambda e: (e["path"] is not None, e["role"].name.casefold(), e["anchor"])):
         by_path: dict[str, tuple[ServicePath, list]] = {}
         for path, step in e["steps"]:
             by_path.setdefault(path.id, (path, []))[1].append((f"{step.number}. {step.title}", f"{up}{edition.prefix}{path.id}/index.html#step-{step.id}"))
         meets = [_group(path.title, path.id, steps) for path, steps in by_path.values()]
         paths = tuple(by_path)
-        cards.append(role_card(e["role"], e["anchor"], 36, edition.language, owner=e["path"].title if e["path"] else "", meets=meets, paths=paths))
-    return cards
+        yield role_card(e["role"], e["anchor"], 36, edition.language, owner=e["path"].title if e["path"] else "", meets=meets, paths=paths)
 
 
 def _assets(env: jinja2.Environment) -> list[tuple[str, bytes]]:
