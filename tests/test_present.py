@@ -195,6 +195,13 @@ PRESENTED = """(id) => {
     }),
     overviewLoops: ov ? [...ov.querySelectorAll('.overview-loop')].map(g => g.dataset.overviewStep) : [],
     titles: Object.fromEntries(ahead.map(s => [s, document.getElementById('step-' + s).dataset.title])),
+    // At a fork every choice is wholly in sight, inside the controls and the screen.
+    choicesCut: (() => {
+      const bar = document.querySelector('.walk-bar').getBoundingClientRect();
+      const box = {left: Math.max(0, bar.left), top: Math.max(0, bar.top), right: Math.min(innerWidth, bar.right), bottom: Math.min(innerHeight, bar.bottom)};
+      return [...document.querySelectorAll('.walk-choices:not([hidden]) button')].map(b => b.getBoundingClientRect())
+        .filter(r => r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5 || r.left < box.left - 0.5 || r.right > box.right + 0.5).length;
+    })(),
   };
 }"""
 
@@ -232,6 +239,8 @@ def _walk_every_step(page, width: int, far: list[str]) -> list[str]:
                                     f"or the overview's mark {m['overviewLoops']} does not show it")
             else:
                 problems.append(f"{where}: next step {target} {share:.0%} on screen")
+        if m["choicesCut"]:
+            problems.append(f"{where}: {m['choicesCut']} of the fork's choices cut by the controls' edge")
         if m["small"]:
             problems.append(f"{where}: text under 18 px: {m['small'][:3]}")
         if not m["panelInside"] or m["panelCut"] or m["shownSteps"] != 1:

@@ -294,3 +294,14 @@ def test_the_last_step_of_a_path_that_goes_nowhere_says_so(browser, feature_site
     assert not page.is_visible(".walk-onward") and page.is_disabled(".walk-next")
     page.keyboard.press("ArrowRight")
     assert _current(page) == ["g:e", "section:e"] and errors == []
+
+
+def test_a_step_whose_only_way_on_leads_back_says_so_on_its_button(browser, bundled_site):
+    # Suvi's "Uusi työtoimintajakso" goes on only by its return loop, back to the decision.
+    page, errors = _page(browser, (bundled_site / "suvi" / "index.html").as_uri() + "#step-uusi-jakso")
+    back = page.evaluate("document.getElementById('step-paatos').dataset.title")
+    assert page.inner_text(".walk-next") == f"↺ Takaisin: {back}"
+    page.click(".walk-next")
+    assert _hash(page) == "#step-paatos"
+    assert page.inner_text(".walk-next") == "Seuraava →", "a way forward is 'next' again"
+    assert errors == []

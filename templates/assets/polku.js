@@ -313,6 +313,7 @@
   var startButton = $(".walk-start");
   var prevButton = $(".walk-prev", bar);
   var nextButton = $(".walk-next", bar);
+  var nextText = nextButton.textContent;
   var onwardLink = $(".walk-onward", bar);
   var choices = $(".walk-choices", bar);
   var statusLine = $(".walk-status", bar);
@@ -357,6 +358,8 @@
     choices.hidden = !choosing;
     nextButton.hidden = choosing || !!onward;
     nextButton.disabled = next.length === 0;
+    // The only way on leads back (a return loop): the button says where, as a choice would.
+    nextButton.textContent = next.length === 1 && next[0].loop ? "↺ " + format(texts.backTo, { title: steps.get(next[0].id).title }) : nextText;
     onwardLink.hidden = !onward;
     if (onward) {
       onwardLink.href = onward.getAttribute("href");
@@ -707,7 +710,11 @@
         sign.style.width = Math.ceil(sign.getBoundingClientRect().width) + "px";
         var w = sign.offsetWidth, h = sign.offsetHeight;
         var W = holder.clientWidth, H = holder.clientHeight, EDGE = 6;
-        var there = onScreen(b), tx = there.x + there.w / 2, ty = there.y + there.h / 2;
+        // Beside where the loop's own track leaves the frame (so that the sign
+        // names that track), else toward the step it leads back to.
+        var exit = trackExit(id, way.id, v);
+        var there = exit ? onScreen({ x: exit.x, y: exit.y, w: 0, h: 0 }) : onScreen(b);
+        var tx = there.x + there.w / 2, ty = there.y + there.h / 2;
         var best = null;
         function tryAt(x, y) {
           var box = { x: x, y: y, w: w, h: h }, cost = Math.hypot(x + w / 2 - tx, y + h / 2 - ty);
@@ -719,11 +726,31 @@
         if (!best) tryAt(EDGE, EDGE);
         sign.style.left = best.x + "px";
         sign.style.top = best.y + "px";
-        var angle = Math.atan2(ty - (best.y + h / 2), tx - (best.x + w / 2));
+        var angle = exit ? exit.angle : Math.atan2(ty - (best.y + h / 2), tx - (best.x + w / 2));
         arrow.textContent = ARROWS[(Math.round(angle / (Math.PI / 4)) + 8) % 8];
         taken.push({ box: { x: best.x, y: best.y, w: w, h: h }, weight: 1e6 });
         signs.push(sign);
       });
+    }
+
+    // Where the return track from one step to another first leaves the view v
+    // (in the picture's units), and the direction it goes on in; null if it stays inside.
+    function trackExit(from, to, v) {
+      var edge = $('.edge.loop[data-from="' + from + '"][data-to="' + to + '"]', svg);
+      var numbers = edge ? (edge.getAttribute("d") || "").match(/-?\d+(?:\.\d+)?/g) || [] : [];
+      var inside = function (x, y) { return x >= v[0] && x <= v[0] + v[2] && y >= v[1] && y <= v[1] + v[3]; };
+      for (var i = 0; i + 3 < numbers.length; i += 2) {
+        var ax = +numbers[i], ay = +numbers[i + 1], bx = +numbers[i + 2], by = +numbers[i + 3];
+        if (!inside(ax, ay) || inside(bx, by)) continue;
+        // The first of the view's four edges the segment a-b crosses.
+        var t = 1;
+        if (bx < v[0]) t = Math.min(t, (v[0] - ax) / (bx - ax));
+        if (bx > v[0] + v[2]) t = Math.min(t, (v[0] + v[2] - ax) / (bx - ax));
+        if (by < v[1]) t = Math.min(t, (v[1] - ay) / (by - ay));
+        if (by > v[1] + v[3]) t = Math.min(t, (v[1] + v[3] - ay) / (by - ay));
+        return { x: ax + (bx - ax) * t, y: ay + (by - ay) * t, angle: Math.atan2(by - ay, bx - ax) };
+      }
+      return null;
     }
 
     function follow(id, ways) {
