@@ -13,11 +13,12 @@ data-to, and a return loop is also a `loop`.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 from . import colour as c
 from . import marks
-from .layout import Card, Diagram, Line, LineKind, RoleMark
+from .layout import TITLE_SIZE, Card, Diagram, Line, LineKind, RoleMark
 
 FONT_STACK = "'Atkinson Hyperlegible Next', 'DejaVu Sans', 'Noto Sans', Arial, sans-serif"
 
@@ -178,6 +179,11 @@ def render_pair(diagram: Diagram, id_prefix: str, asset_prefix: str) -> tuple[st
     standalone = []
     root.write(standalone)
     inline = _draw_root(diagram, id_prefix, asset_prefix, standalone=False)
+    # On the path page a picture of up to PAGE_LEGIBLE_STEPS steps is never drawn
+    # smaller than its titles at PAGE_TITLE_PX (style.css: --legible): wider, it
+    # scrolls in its box. A longer path's picture fits the box, a view of the whole road.
+    if len(diagram.cards) <= PAGE_LEGIBLE_STEPS:
+        inline.attrs["style"] = f"--legible:{num(math.ceil(diagram.width * PAGE_TITLE_PX / TITLE_SIZE))}px"
     inline.children = [_defs(id_prefix, asset_prefix, standalone=False) if _is_defs(child) else child for child in root.children]
     out: list[str] = []
     inline.write(out)
@@ -200,6 +206,10 @@ def _draw_root(diagram: Diagram, id_prefix: str, asset_prefix: str, standalone: 
         "class": "polku-diagram",
         ("xml:lang" if standalone else "lang"): diagram.language,
     })
+
+
+PAGE_TITLE_PX = 14
+PAGE_LEGIBLE_STEPS = 12
 
 
 def _defs(id_prefix: str, asset_prefix: str, standalone: bool) -> El:

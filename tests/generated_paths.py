@@ -69,9 +69,23 @@ SHAPES = {
 }
 
 
+# Random paths (tools of this session, seeds 300-330) that once failed a browser
+# check: a fork of uneven lanes ending where a row turned, an 8-step road drawn
+# in one wide row, a fork of four lanes and a return loop. Kept as they were found.
+FOUND = Path(__file__).resolve().parent / "examples" / "found"
+
+
 def write(folder: Path, names=None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for name, shape in SHAPES.items():
         if names is None or name in names:
             (folder / f"{name}.yaml").write_text(make(**shape), encoding="utf-8")
+    for found in sorted(FOUND.glob("*.yaml")):
+        if names is None or found.stem in names:
+            (folder / found.name).write_bytes(found.read_bytes())
     return folder
+
+
+def names() -> list[str]:
+    """Every generated path and every path found, by id."""
+    return list(SHAPES) + sorted(found.stem for found in FOUND.glob("*.yaml"))

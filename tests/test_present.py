@@ -258,7 +258,7 @@ def test_presentation_frames_every_step_of_every_path(browser, bundled_site, fea
     problems: list[str] = []
     far: list[str] = []
     pages = [bundled_site / "suvi", bundled_site / "valtteri", feature_site / "haara", feature_site / "pitka"]
-    pages += [generated_site / name for name in generated_paths.SHAPES]
+    pages += [generated_site / name for name in generated_paths.names()]
     for folder in pages:
         first = (folder / "index.html").as_uri()
         page, errors = _open(browser, first + "?view=present", width, height, reduced_motion=True)
@@ -360,7 +360,7 @@ def test_path_page_starts_the_picture_in_the_first_screen_with_legible_titles(br
                                                                               width, height):
     problems = []
     pages = [bundled_site / "suvi", bundled_site / "valtteri", feature_site / "haara", feature_site / "pitka"]
-    pages += [generated_site / name for name in generated_paths.SHAPES]
+    pages += [generated_site / name for name in generated_paths.names()]
     for folder in pages:
         for name in ("index.html", "professional.html"):
             page, errors = _open(browser, (folder / name).as_uri(), width, height)
