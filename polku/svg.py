@@ -183,7 +183,7 @@ def render_pair(diagram: Diagram, id_prefix: str, asset_prefix: str) -> tuple[st
     # smaller than its titles at PAGE_TITLE_PX (style.css: --legible): wider, it
     # scrolls in its box. A longer path's picture fits the box, a view of the whole road.
     if len(diagram.cards) <= PAGE_LEGIBLE_STEPS:
-        inline.attrs["style"] = f"--legible:{num(math.ceil(diagram.width * PAGE_TITLE_PX / TITLE_SIZE))}px"
+        inline.attrs["style"] = f"--legible:{num(math.ceil(diagram.width * PAGE_TITLE_PX / TITLE_SIZE) + 1)}px"  # +1: the browser lays out in fractions of a px
     inline.children = [_defs(id_prefix, asset_prefix, standalone=False) if _is_defs(child) else child for child in root.children]
     out: list[str] = []
     inline.write(out)
