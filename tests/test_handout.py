@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -195,5 +196,5 @@ def test_paper_setting_in_site_yaml(tmp_path):
     build(folder, TEMPLATES, tmp_path / "site")
     assert "paper-a3-" in (tmp_path / "site" / "suvi" / "print.html").read_text(encoding="utf-8")
     settings.write_text(settings.read_text(encoding="utf-8").replace("paper: a3", "paper: a5"), encoding="utf-8")
-    run = subprocess.run(["python", "-m", "polku", "check", "--paths", str(folder)], capture_output=True, text=True, cwd=tmp_path)
+    run = subprocess.run([sys.executable, "-m", "polku", "check", "--paths", str(folder)], capture_output=True, text=True, cwd=tmp_path)
     assert run.returncode == 1 and "_site.yaml" in run.stdout + run.stderr and "paper" in run.stdout + run.stderr, run.stdout + run.stderr
