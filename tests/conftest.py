@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import os
 import shutil
@@ -39,8 +40,17 @@ def pytest_runtest_logreport(report):
         _skipped.append(report.nodeid)
 
 
+def pytest_collectreport(report):
+    if report.skipped:  # a whole module skipped, say the PDF tests without WeasyPrint
+        _skipped.append(report.nodeid)
+
+
 def pytest_sessionfinish(session, exitstatus):
-    """In CI (POLKU_REQUIRE_BROWSER=1) a skipped test is a failed run, never a quiet pass."""
+    """In CI (POLKU_REQUIRE_BROWSER=1) a skipped test is a failed run, never a quiet pass.
+
+    With pytest-xdist the tests run in worker processes, whose exit status
+    nobody reads: the reports reach the hooks above in the controlling
+    process too, and that one decides the run's exit status here."""
     if os.environ.get("POLKU_REQUIRE_BROWSER") and _skipped and exitstatus == 0:
         print(f"\n{len(_skipped)} test(s) skipped, which CI does not allow: " + ", ".join(_skipped[:5]))
         session.exitstatus = 1
@@ -59,8 +69,14 @@ def js_tools(folder: Path = JS_TOOLS) -> str | None:
     npm = shutil.which("npm")
     if not npm:
         return "no npm to install axe-core and the Nu Html Checker into tests/js (apt-get install npm)"
-    run = subprocess.run([npm, "ci", "--prefix", str(folder), "--no-audit", "--no-fund", "--loglevel=error"],
-                         capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    # The test workers (pytest-xdist) may all get here at once in a fresh clone:
+    # one installs while the others wait on the lock file, then find it done.
+    with open(lock, "rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        if installed.exists() and installed.stat().st_mtime >= lock.stat().st_mtime:
+            return None
+        run = subprocess.run([npm, "ci", "--prefix", str(folder), "--no-audit", "--no-fund", "--loglevel=error"],
+                             capture_output=True, text=True, stdin=subprocess.DEVNULL)
     if run.returncode != 0:
         last = (run.stderr.strip().splitlines() or ["no message"])[-1]
         return f"`npm ci --prefix tests/js` failed ({last}): axe-core and the Nu Html Checker are not installed"
