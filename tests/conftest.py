@@ -7,6 +7,7 @@ import functools
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,31 @@ def bundled_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("bundled") / "site"
     build(PATHS, TEMPLATES, out)
     return out
+
+
+@pytest.fixture(scope="session")
+def pdf_scratch(tmp_path_factory) -> Path:
+    """The temporary folder of the PDF builds below, to see what they leave there."""
+    return tmp_path_factory.mktemp("tmp")
+
+
+def build_with_pdfs(folder: Path, out: Path, scratch: Path, paper: str | None = None) -> Path:
+    """Build folder into out with its PDF handouts, the build's temporary files in scratch."""
+    from polku.site import build
+
+    default, tempfile.tempdir = tempfile.tempdir, str(scratch)
+    try:
+        build(folder, TEMPLATES, out, pdf=True, paper=paper)
+    finally:
+        tempfile.tempdir = default
+    return out
+
+
+@pytest.fixture(scope="session")
+def bundled_pdf_site(tmp_path_factory, pdf_scratch) -> Path:
+    """The bundled paths with their A4 PDFs: built once for test_pdf and test_handout,
+    whose modules skip themselves when WeasyPrint cannot run."""
+    return build_with_pdfs(PATHS, tmp_path_factory.mktemp("bundled-pdf") / "site", pdf_scratch)
 
 
 FEATURE_SITE = EXAMPLES / "feature-site"
