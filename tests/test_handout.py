@@ -28,7 +28,9 @@ from polku.site import build
 from . import generated_paths, pdfread
 from .conftest import PATHS, TEMPLATES
 
-pytestmark = pytest.mark.pdf
+# One test process runs all of test_pdf and test_handout, so that the PDFs they share
+# (bundled_pdf_site) and each module's own builds are made once (pytest-xdist, --dist loadgroup).
+pytestmark = [pytest.mark.pdf, pytest.mark.xdist_group("pdf")]
 if (_missing := available()) is not None:
     pytest.skip(f"PDF tests not run: {_missing}", allow_module_level=True)
 

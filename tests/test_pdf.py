@@ -15,7 +15,9 @@ from polku.site import build
 
 from .conftest import FEATURE_SITE, PATHS, TEMPLATES, build_with_pdfs
 
-pytestmark = pytest.mark.pdf
+# One test process runs all of test_pdf and test_handout, so that the PDFs they share
+# (bundled_pdf_site) and each module's own builds are made once (pytest-xdist, --dist loadgroup).
+pytestmark = [pytest.mark.pdf, pytest.mark.xdist_group("pdf")]
 if (_missing := available()) is not None:
     pytest.skip(f"PDF tests not run: {_missing}", allow_module_level=True)
 import weasyprint  # noqa: E402
