@@ -114,6 +114,17 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="module")
+def browser_context(browser):
+    """One browser context for a module's pages, each page still a tab of its own
+    with its own history. A context for each page starts a renderer process for
+    each, which took about as much CPU again as loading the page; the pages keep
+    nothing in storage or cookies for one page to leave to the next."""
+    context = browser.new_context()
+    yield context
+    context.close()
+
+
 @pytest.fixture(scope="session")
 def bundled_site(tmp_path_factory) -> Path:
     from polku.site import build
