@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -39,8 +41,17 @@ def pytest_runtest_logreport(report):
         _skipped.append(report.nodeid)
 
 
+def pytest_collectreport(report):
+    if report.skipped:  # a whole module skipped, say the PDF tests without WeasyPrint
+        _skipped.append(report.nodeid)
+
+
 def pytest_sessionfinish(session, exitstatus):
-    """In CI (POLKU_REQUIRE_BROWSER=1) a skipped test is a failed run, never a quiet pass."""
+    """In CI (POLKU_REQUIRE_BROWSER=1) a skipped test is a failed run, never a quiet pass.
+
+    With pytest-xdist the tests run in worker processes, whose exit status
+    nobody reads: the reports reach the hooks above in the controlling
+    process too, and that one decides the run's exit status here."""
     if os.environ.get("POLKU_REQUIRE_BROWSER") and _skipped and exitstatus == 0:
         print(f"\n{len(_skipped)} test(s) skipped, which CI does not allow: " + ", ".join(_skipped[:5]))
         session.exitstatus = 1
@@ -59,8 +70,14 @@ def js_tools(folder: Path = JS_TOOLS) -> str | None:
     npm = shutil.which("npm")
     if not npm:
         return "no npm to install axe-core and the Nu Html Checker into tests/js (apt-get install npm)"
-    run = subprocess.run([npm, "ci", "--prefix", str(folder), "--no-audit", "--no-fund", "--loglevel=error"],
-                         capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    # The test workers (pytest-xdist) may all get here at once in a fresh clone:
+    # one installs while the others wait on the lock file, then find it done.
+    with open(lock, "rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        if installed.exists() and installed.stat().st_mtime >= lock.stat().st_mtime:
+            return None
+        run = subprocess.run([npm, "ci", "--prefix", str(folder), "--no-audit", "--no-fund", "--loglevel=error"],
+                             capture_output=True, text=True, stdin=subprocess.DEVNULL)
     if run.returncode != 0:
         last = (run.stderr.strip().splitlines() or ["no message"])[-1]
         return f"`npm ci --prefix tests/js` failed ({last}): axe-core and the Nu Html Checker are not installed"
@@ -97,6 +114,17 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="module")
+def browser_context(browser):
+    """One browser context for a module's pages, each page still a tab of its own
+    with its own history. A context for each page starts a renderer process for
+    each, which took about as much CPU again as loading the page; the pages keep
+    nothing in storage or cookies for one page to leave to the next."""
+    context = browser.new_context()
+    yield context
+    context.close()
+
+
 @pytest.fixture(scope="session")
 def bundled_site(tmp_path_factory) -> Path:
     from polku.site import build
@@ -104,6 +132,31 @@ def bundled_site(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("bundled") / "site"
     build(PATHS, TEMPLATES, out)
     return out
+
+
+@pytest.fixture(scope="session")
+def pdf_scratch(tmp_path_factory) -> Path:
+    """The temporary folder of the PDF builds below, to see what they leave there."""
+    return tmp_path_factory.mktemp("tmp")
+
+
+def build_with_pdfs(folder: Path, out: Path, scratch: Path, paper: str | None = None) -> Path:
+    """Build folder into out with its PDF handouts, the build's temporary files in scratch."""
+    from polku.site import build
+
+    default, tempfile.tempdir = tempfile.tempdir, str(scratch)
+    try:
+        build(folder, TEMPLATES, out, pdf=True, paper=paper)
+    finally:
+        tempfile.tempdir = default
+    return out
+
+
+@pytest.fixture(scope="session")
+def bundled_pdf_site(tmp_path_factory, pdf_scratch) -> Path:
+    """The bundled paths with their A4 PDFs: built once for test_pdf and test_handout,
+    whose modules skip themselves when WeasyPrint cannot run."""
+    return build_with_pdfs(PATHS, tmp_path_factory.mktemp("bundled-pdf") / "site", pdf_scratch)
 
 
 FEATURE_SITE = EXAMPLES / "feature-site"

@@ -31,8 +31,9 @@ def _pages(site: Path) -> list[str]:
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
 
 
-def _open(browser, url: str, width: int = 1366):
-    page = browser.new_page(viewport={"width": width, "height": 900})
+def _open(browser_context, url: str, width: int = 1366):
+    page = browser_context.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
     problems: list[str] = []
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type in ("error", "warning") else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
@@ -44,13 +45,13 @@ def _open(browser, url: str, width: int = 1366):
 
 
 @pytest.mark.parametrize("base", ["file", "http"])
-def test_every_page_loads_clean_and_its_links_and_step_anchors_resolve(browser, bundled_site, server, base):
+def test_every_page_loads_clean_and_its_links_and_step_anchors_resolve(browser_context, bundled_site, server, base):
     """Each page opened once per way of serving it: no error, a title, its language, and
     every link to the site's own files leads to a file that has the anchor it names."""
     root = bundled_site.as_uri() + "/" if base == "file" else server
     checked = 0
     for name in _pages(bundled_site):
-        page, problems = _open(browser, root + name)
+        page, problems = _open(browser_context, root + name)
         assert page.title(), name
         assert page.evaluate("document.documentElement.lang") == "fi"
         links = page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)")
@@ -70,10 +71,10 @@ def test_every_page_loads_clean_and_its_links_and_step_anchors_resolve(browser, 
     assert checked > 20, "step and role anchors were among the links"
 
 
-def test_every_feature_page_loads_clean_with_its_language(browser, feature_site):
+def test_every_feature_page_loads_clean_with_its_language(browser_context, feature_site):
     titles = set()
     for name in _pages(feature_site):
-        page, problems = _open(browser, feature_site.as_uri() + "/" + name)
+        page, problems = _open(browser_context, feature_site.as_uri() + "/" + name)
         lang = page.evaluate("document.documentElement.lang")
         titles.add(page.title())
         anchors = page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)")
@@ -88,12 +89,12 @@ def test_every_feature_page_loads_clean_with_its_language(browser, feature_site)
 
 
 @pytest.mark.parametrize("which", ["bundled_site", "feature_site"])
-def test_diagram_text_stays_inside_its_card_in_chromium(browser, which, request):
+def test_diagram_text_stays_inside_its_card_in_chromium(browser_context, which, request):
     site = request.getfixturevalue(which)
     for svg in sorted(site.rglob("*.svg")):
         if "assets" in svg.parts:
             continue
-        page, problems = _open(browser, svg.as_uri())
+        page, problems = _open(browser_context, svg.as_uri())
         overflow = page.evaluate(
             """() => {
               const out = [];
@@ -118,8 +119,8 @@ def test_diagram_text_stays_inside_its_card_in_chromium(browser, which, request)
         assert overflow["out"] == [], overflow["out"]
 
 
-def test_search_on_index_finds_a_path_by_a_word_of_its_subtitle(browser, bundled_site):
-    page, problems = _open(browser, (bundled_site / "index.html").as_uri())
+def test_search_on_index_finds_a_path_by_a_word_of_its_subtitle(browser_context, bundled_site):
+    page, problems = _open(browser_context, (bundled_site / "index.html").as_uri())
     page.fill("#search", "kuntouttava")
     page.wait_for_selector(".search-hit")
     paths = page.eval_on_selector_all(".search-hit-path .search-hit-title", "els => els.map(e => e.textContent)")
@@ -127,10 +128,10 @@ def test_search_on_index_finds_a_path_by_a_word_of_its_subtitle(browser, bundled
     assert paths == ["Suvin polku"] and problems == []
 
 
-def test_screenshots_at_three_widths(browser, bundled_site, tmp_path_factory):
+def test_screenshots_at_three_widths(browser_context, bundled_site, tmp_path_factory):
     out = tmp_path_factory.mktemp("shots")
     for width in (320, 1366, 1920):
-        page, problems = _open(browser, (bundled_site / "suvi" / "index.html").as_uri(), width)
+        page, problems = _open(browser_context, (bundled_site / "suvi" / "index.html").as_uri(), width)
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         page.screenshot(path=str(out / f"suvi-{width}.png"), full_page=False)
         page.close()

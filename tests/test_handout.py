@@ -28,7 +28,9 @@ from polku.site import build
 from . import generated_paths, pdfread
 from .conftest import PATHS, TEMPLATES
 
-pytestmark = pytest.mark.pdf
+# One test process runs all of test_pdf and test_handout, so that the PDFs they share
+# (bundled_pdf_site) and each module's own builds are made once (pytest-xdist, --dist loadgroup).
+pytestmark = [pytest.mark.pdf, pytest.mark.xdist_group("pdf")]
 if (_missing := available()) is not None:
     pytest.skip(f"PDF tests not run: {_missing}", allow_module_level=True)
 
@@ -50,14 +52,14 @@ def page_budget(steps: int) -> int:
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory):
+def sites(tmp_path_factory, bundled_pdf_site):
     if not (shutil.which("pdftotext") and shutil.which("pdftoppm")):
         pytest.fail("pdftotext and pdftoppm are needed to read the PDFs back (apt-get install poppler-utils)")
     generated = tmp_path_factory.mktemp("generated-paths")
     for name, shape in GENERATED.items():
         (generated / f"{name}.yaml").write_text(generated_paths.make(**shape), encoding="utf-8")
-    out = {}
-    for name, folder, size in (("bundled", PATHS, None), ("a3", PATHS, "a3"), ("generated", generated, None)):
+    out = {"bundled": (PATHS, bundled_pdf_site)}
+    for name, folder, size in (("a3", PATHS, "a3"), ("generated", generated, None)):
         site_dir = tmp_path_factory.mktemp(name) / "site"
         build(folder, TEMPLATES, site_dir, pdf=True, paper=size)
         out[name] = (folder, site_dir)

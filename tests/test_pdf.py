@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,9 +13,11 @@ from polku.load import load_site
 from polku.pdf import available
 from polku.site import build
 
-from .conftest import FEATURE_SITE, PATHS, TEMPLATES
+from .conftest import FEATURE_SITE, PATHS, TEMPLATES, build_with_pdfs
 
-pytestmark = pytest.mark.pdf
+# One test process runs all of test_pdf and test_handout, so that the PDFs they share
+# (bundled_pdf_site) and each module's own builds are made once (pytest-xdist, --dist loadgroup).
+pytestmark = [pytest.mark.pdf, pytest.mark.xdist_group("pdf")]
 if (_missing := available()) is not None:
     pytest.skip(f"PDF tests not run: {_missing}", allow_module_level=True)
 import weasyprint  # noqa: E402
@@ -25,22 +26,13 @@ POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm") and shutil.whic
 
 
 @pytest.fixture(scope="module")
-def pdf_sites(tmp_path_factory):
+def pdf_sites(tmp_path_factory, bundled_pdf_site, pdf_scratch):
     if not POPPLER:
         pytest.fail("pdftotext, pdftoppm and pdfinfo are needed to read the PDFs back (apt-get install poppler-utils)")
-    out = {}
-    # The builds' temporary files go to a folder of their own, to see what they leave there.
-    scratch, default = tmp_path_factory.mktemp("tmp"), tempfile.tempdir
-    tempfile.tempdir = str(scratch)
-    try:
-        for name, folder in (("bundled", PATHS), ("features", FEATURE_SITE)):
-            site_dir = tmp_path_factory.mktemp(name) / "site"
-            build(folder, TEMPLATES, site_dir, pdf=True)
-            out[name] = (folder, site_dir)
-    finally:
-        tempfile.tempdir = default
-    out["left in the temporary folder"] = sorted(p.name for p in scratch.iterdir())
-    return out
+    # Both builds' temporary files go to a folder of their own, to see what they leave there.
+    features = build_with_pdfs(FEATURE_SITE, tmp_path_factory.mktemp("features") / "site", pdf_scratch)
+    return {"bundled": (PATHS, bundled_pdf_site), "features": (FEATURE_SITE, features),
+            "left in the temporary folder": sorted(p.name for p in pdf_scratch.iterdir())}
 
 
 def test_a_pdf_build_leaves_nothing_in_the_temporary_folder(pdf_sites):
@@ -145,9 +137,11 @@ def test_path_page_links_its_pdf_only_when_built(pdf_sites, bundled_site):
     assert 'href="suvi.pdf"' not in (bundled_site / "suvi" / "index.html").read_text(encoding="utf-8")
 
 
-def test_pdf_build_is_byte_identical(tmp_path):
-    a, b = tmp_path / "a", tmp_path / "b"
-    build(FEATURE_SITE, TEMPLATES, a, pdf=True)
-    build(FEATURE_SITE, TEMPLATES, b, pdf=True)
-    for pdf in a.rglob("*.pdf"):
+def test_pdf_build_is_byte_identical(pdf_sites, tmp_path):
+    _, a = pdf_sites["features"]
+    b = tmp_path / "b"
+    build(FEATURE_SITE, TEMPLATES, b, pdf=True)  # a second build, to the first one's bytes
+    pdfs = sorted(a.rglob("*.pdf"))
+    assert pdfs == sorted(pdf for _, pdf in _all_pdfs(a, FEATURE_SITE)), "one PDF for each path and translation"
+    for pdf in pdfs:
         assert pdf.read_bytes() == (b / pdf.relative_to(a)).read_bytes(), pdf

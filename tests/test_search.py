@@ -80,8 +80,9 @@ def _search(page, words: str) -> list[dict]:
         href: li.querySelector('a').getAttribute('href'), tag: (li.querySelector('.search-hit-tag') || {}).textContent || ''}))""")
 
 
-def _page(browser, url: str):
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
+def _page(browser_context, url: str):
+    page = browser_context.new_page()
+    page.set_viewport_size({"width": 1280, "height": 720})
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
@@ -178,8 +179,8 @@ def _vocabulary() -> dict[str, set[str]]:
 
 
 @pytest.mark.browser
-def test_the_page_stems_every_word_as_the_build_does(browser, bundled_site):
-    page, problems = _page(browser, (bundled_site / "index.html").as_uri())
+def test_the_page_stems_every_word_as_the_build_does(browser_context, bundled_site):
+    page, problems = _page(browser_context, (bundled_site / "index.html").as_uri())
     page.add_script_tag(url=(bundled_site / "assets" / "snowball.js").as_uri())  # the site's copy: CSP allows only its own files
     vocabulary = _vocabulary()
     assert sum(len(words) for words in vocabulary.values()) > 500
@@ -205,8 +206,8 @@ def test_the_page_stems_every_word_as_the_build_does(browser, bundled_site):
     ("työvalmentajan", "Vaihe 3 · Nuoren polku", "Harjoittelu työpaikalla", "nuoret/index.html#step-kokeilu"),
     ("kelan päätöksiä", "Vaihe 2 · Nuoren polku", "Palvelujen yhteensovitus", "nuoret/index.html#step-koordinointi"),
 ])
-def test_an_inflected_word_finds_the_thing_first_and_the_link_leads_to_it(browser, service_site, typed, kind, title, href):
-    page, problems = _page(browser, (service_site / "index.html").as_uri())
+def test_an_inflected_word_finds_the_thing_first_and_the_link_leads_to_it(browser_context, service_site, typed, kind, title, href):
+    page, problems = _page(browser_context, (service_site / "index.html").as_uri())
     hits = _search(page, typed)
     assert hits, f"nothing found for {typed!r}"
     assert (hits[0]["kind"], hits[0]["title"], hits[0]["href"]) == (kind, title, href), hits
@@ -222,8 +223,8 @@ def test_an_inflected_word_finds_the_thing_first_and_the_link_leads_to_it(browse
 
 
 @pytest.mark.browser
-def test_hits_are_ranked_title_first_and_say_what_they_are(browser, service_site):
-    page, problems = _page(browser, (service_site / "index.html").as_uri())
+def test_hits_are_ranked_title_first_and_say_what_they_are(browser_context, service_site):
+    page, problems = _page(browser_context, (service_site / "index.html").as_uri())
     hits = _search(page, "tulohaastattelu")
     assert [h["title"] for h in hits] == ["Tulohaastattelu", "Alkukartoitus"], "the step named so first, the one that mentions it next"
     assert page.inner_text("#search-status") == "2 osumaa."
@@ -239,8 +240,8 @@ def test_hits_are_ranked_title_first_and_say_what_they_are(browser, service_site
 
 
 @pytest.mark.browser
-def test_swedish_search_finds_samordning_from_samordningen(browser, service_site):
-    page, problems = _page(browser, (service_site / "sv" / "index.html").as_uri())
+def test_swedish_search_finds_samordning_from_samordningen(browser_context, service_site):
+    page, problems = _page(browser_context, (service_site / "sv" / "index.html").as_uri())
     hits = _search(page, "samordningen")
     assert (hits[0]["title"], hits[0]["href"]) == ("Samordning", "nuoret/index.html#step-koordinointi")
     assert page.inner_text("#search-status") == "1 träff."
@@ -253,8 +254,8 @@ def test_swedish_search_finds_samordning_from_samordningen(browser, service_site
 
 
 @pytest.mark.browser
-def test_bundled_site_finds_steps_roles_and_paths(browser, bundled_site):
-    page, problems = _page(browser, (bundled_site / "index.html").as_uri())
+def test_bundled_site_finds_steps_roles_and_paths(browser_context, bundled_site):
+    page, problems = _page(browser_context, (bundled_site / "index.html").as_uri())
     found = _search(page, "työkokeilussa")
     assert [h["title"] for h in found[:2]] == ["Työkokeilu", "Työkokeilu"], found
     assert {h["kind"].split(" · ")[1] for h in found[:2]} == {"Suvin polku", "Valtterin polku"}
@@ -269,10 +270,10 @@ def test_bundled_site_finds_steps_roles_and_paths(browser, bundled_site):
 
 
 @pytest.mark.browser
-def test_hostile_titles_are_shown_as_text(browser, tmp_path):
+def test_hostile_titles_are_shown_as_text(browser_context, tmp_path):
     paths = write_paths(tmp_path / "paths", {"p.yaml": 'title: "<img src=x onerror=window.__pwned=1> Paha"\nsteps:\n  - title: "<script>window.__pwned=2</script> Vaihe"\n'})
     build(paths, TEMPLATES, tmp_path / "site")
-    page, problems = _page(browser, (tmp_path / "site" / "index.html").as_uri())
+    page, problems = _page(browser_context, (tmp_path / "site" / "index.html").as_uri())
     hits = _search(page, "paha")
     assert hits[0]["title"] == "<img src=x onerror=window.__pwned=1> Paha"
     hits = _search(page, "script")
@@ -309,9 +310,9 @@ def test_axe_finds_nothing_on_the_index_page_with_hits_shown(browser, service_si
 
 
 @pytest.mark.browser
-def test_an_update_in_place_by_serve_keeps_the_query_and_reads_the_data_again(browser, service_site):
+def test_an_update_in_place_by_serve_keeps_the_query_and_reads_the_data_again(browser_context, service_site):
     """serve's live.js morphs the page between polku:beforeupdate and polku:afterupdate."""
-    page, problems = _page(browser, (service_site / "index.html").as_uri())
+    page, problems = _page(browser_context, (service_site / "index.html").as_uri())
     assert [h["title"] for h in _search(page, "tulohaastattelu")] == ["Tulohaastattelu", "Alkukartoitus"]
     assert page.evaluate("document.querySelectorAll('script[src$=\"search-index.js\"], script[src$=\"snowball.js\"]').length") == 0, \
         "the loaded scripts leave no element behind (serve reloads a page whose scripts differ from the built one)"
@@ -400,8 +401,8 @@ def test_a_large_index_page_reads_no_search_data_until_the_box_is_used_and_lays_
     ("omaohjaajalle", "Omaohjaaja", "roles/index.html#role-omaohjaaja"),
     ("kuraattorille", "Koulukuraattori", "roles/index.html#role-nuoret-kuraattori"),
 ])
-def test_in_a_large_edition_an_inflected_word_finds_its_stem_and_the_hit_leads_there(browser, large_site, typed, title, href):
-    page, problems = _page(browser, (large_site / "index.html").as_uri())
+def test_in_a_large_edition_an_inflected_word_finds_its_stem_and_the_hit_leads_there(browser_context, large_site, typed, title, href):
+    page, problems = _page(browser_context, (large_site / "index.html").as_uri())
     hits = _search(page, typed)
     found = [(h["title"], h["href"]) for h in hits]
     assert (title, href) in found, found[:10]

@@ -11,9 +11,9 @@ pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 
 
-def _page(browser, url: str, width: int = 1366, height: int = 768, javascript: bool = True):
-    context = browser.new_context(viewport={"width": width, "height": height}, java_script_enabled=javascript)
-    page = context.new_page()
+def _page(browser_context, url: str, width: int = 1366, height: int = 768):
+    page = browser_context.new_page()
+    page.set_viewport_size({"width": width, "height": height})
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -32,8 +32,8 @@ def _hash(page) -> str:
     return page.evaluate("location.hash")
 
 
-def test_opening_a_step_address_starts_the_walk_there(browser, feature_site):
-    page, errors = _page(browser, (feature_site / "haara" / "index.html").as_uri() + "#step-b")
+def test_opening_a_step_address_starts_the_walk_there(browser_context, feature_site):
+    page, errors = _page(browser_context, (feature_site / "haara" / "index.html").as_uri() + "#step-b")
     assert _current(page) == ["g:b", "section:b"]
     assert page.evaluate("document.activeElement.id") == "step-b", "focus moves to the current step's text"
     assert page.is_visible(".walk-bar")
@@ -45,8 +45,8 @@ def test_opening_a_step_address_starts_the_walk_there(browser, feature_site):
     assert errors == []
 
 
-def test_keys_walk_through_a_fork_and_a_loop_and_the_address_follows(browser, feature_site):
-    page, errors = _page(browser, (feature_site / "haara" / "index.html").as_uri() + "#step-b")
+def test_keys_walk_through_a_fork_and_a_loop_and_the_address_follows(browser_context, feature_site):
+    page, errors = _page(browser_context, (feature_site / "haara" / "index.html").as_uri() + "#step-b")
     page.keyboard.press("ArrowRight")
     assert _current(page) == ["g:d", "section:d"] and _hash(page) == "#step-d"
     # d goes on to e or back to a: the client chooses, and arrows move focus to the choices.
@@ -83,8 +83,8 @@ def test_keys_walk_through_a_fork_and_a_loop_and_the_address_follows(browser, fe
     assert errors == []
 
 
-def test_buttons_walk_from_the_start(browser, bundled_site):
-    page, errors = _page(browser, (bundled_site / "suvi" / "index.html").as_uri())
+def test_buttons_walk_from_the_start(browser_context, bundled_site):
+    page, errors = _page(browser_context, (bundled_site / "suvi" / "index.html").as_uri())
     assert _current(page) == []
     page.click(".walk-start")
     first = page.evaluate("document.querySelector('section.step').dataset.step")
@@ -102,9 +102,9 @@ def test_buttons_walk_from_the_start(browser, bundled_site):
 
 
 @pytest.mark.parametrize("width,height", [(1366, 768), (1920, 1080)])
-def test_walk_and_presentation_screenshots(browser, bundled_site, width, height):
+def test_walk_and_presentation_screenshots(browser_context, bundled_site, width, height):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page, errors = _page(browser, (bundled_site / "suvi" / "index.html").as_uri() + "#step-loppuarvio", width, height)
+    page, errors = _page(browser_context, (bundled_site / "suvi" / "index.html").as_uri() + "#step-loppuarvio", width, height)
     page.evaluate("document.fonts.ready")
     # The current card is scrolled into the visible part of the diagram.
     visible = page.evaluate("""(() => {
@@ -152,9 +152,9 @@ OVERLAPS = """(() => {
 
 
 @pytest.mark.parametrize("path_id", ["suvi", "valtteri"])
-def test_no_badge_covers_anything_at_any_step_of_a_walk(browser, bundled_site, path_id):
+def test_no_badge_covers_anything_at_any_step_of_a_walk(browser_context, bundled_site, path_id):
     """The walk's badges ("Käsitellään nyt", "✓ Takana") stand in the slots the layout keeps free."""
-    page, errors = _page(browser, (bundled_site / path_id / "index.html").as_uri())
+    page, errors = _page(browser_context, (bundled_site / path_id / "index.html").as_uri())
     page.evaluate("document.fonts.ready")
     page.click(".walk-start")
     seen = set()
@@ -178,17 +178,20 @@ def test_no_badge_covers_anything_at_any_step_of_a_walk(browser, bundled_site, p
 
 
 def test_without_javascript_the_page_is_a_complete_document(browser, feature_site):
-    page, _ = _page(browser, (feature_site / "haara" / "index.html").as_uri() + "#step-d", javascript=False)
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto((feature_site / "haara" / "index.html").as_uri() + "#step-d")
     sections = page.locator("section.step")
     assert sections.count() == 5
     assert all(page.is_visible(f"#step-{s}") for s in "abcde")
     for hidden in (".walk-bar", ".walk-controls", "#mypath", ".mypath-status"):
         assert not page.is_visible(hidden), hidden
     assert _current(page) == []
+    context.close()
 
 
-def test_my_path_lives_in_the_address_and_is_restored(browser, feature_site):
-    page, errors = _page(browser, (feature_site / "haara" / "index.html").as_uri())
+def test_my_path_lives_in_the_address_and_is_restored(browser_context, feature_site):
+    page, errors = _page(browser_context, (feature_site / "haara" / "index.html").as_uri())
     page.click(".mypath-toggle")
     assert page.get_attribute(".mypath-toggle", "aria-expanded") == "true"
     page.select_option("#mypath-at", "d")
@@ -204,7 +207,7 @@ def test_my_path_lives_in_the_address_and_is_restored(browser, feature_site):
     print_href = page.get_attribute(".mypath-print", "href")
     assert print_href.startswith("print.html?") and "choose=a.b" in print_href
     # The same address in a new tab restores the same choices, in the page and the form.
-    again, errors2 = _page(browser, url)
+    again, errors2 = _page(browser_context, url)
     assert again.is_hidden("#step-c")
     assert again.evaluate("document.querySelector('input[name=fork-a][value=b]').checked")
     assert again.evaluate("document.getElementById('mypath-at').value") == "d"
@@ -212,7 +215,7 @@ def test_my_path_lives_in_the_address_and_is_restored(browser, feature_site):
     again.click(".walk-start")
     assert _current(again) == ["g:d", "section:d"], "the walk starts where the client is"
     # Leaving out the optional step b: a leads straight to d.
-    third, errors3 = _page(browser, (feature_site / "haara" / "index.html").as_uri() + "?choose=a.b&skip=b#step-a")
+    third, errors3 = _page(browser_context, (feature_site / "haara" / "index.html").as_uri() + "?choose=a.b&skip=b#step-a")
     third.keyboard.press("ArrowRight")
     assert _current(third) == ["g:d", "section:d"]
     assert third.is_hidden("#step-b")
@@ -222,8 +225,8 @@ def test_my_path_lives_in_the_address_and_is_restored(browser, feature_site):
     assert errors == errors2 == errors3 == []
 
 
-def test_handout_follows_my_path(browser, feature_site):
-    page, errors = _page(browser, (feature_site / "haara" / "print.html").as_uri() + "?at=d&choose=a.b")
+def test_handout_follows_my_path(browser_context, feature_site):
+    page, errors = _page(browser_context, (feature_site / "haara" / "print.html").as_uri() + "?at=d&choose=a.b")
     assert page.is_hidden("li[data-step=c]") and page.is_visible("li[data-step=b]")
     assert page.is_visible("li[data-step=d] .here-label")
     pdf = page.pdf(format="A4")
@@ -231,11 +234,11 @@ def test_handout_follows_my_path(browser, feature_site):
     assert errors == []
 
 
-def test_professional_page_has_notes_and_client_page_does_not(browser, feature_site):
-    page, _ = _page(browser, (feature_site / "haara" / "professional.html").as_uri())
+def test_professional_page_has_notes_and_client_page_does_not(browser_context, feature_site):
+    page, _ = _page(browser_context, (feature_site / "haara" / "professional.html").as_uri())
     assert page.locator(".professional-notes").count() >= 1
     assert page.is_visible(".audience-banner")
-    client, _ = _page(browser, (feature_site / "haara" / "index.html").as_uri())
+    client, _ = _page(browser_context, (feature_site / "haara" / "index.html").as_uri())
     assert client.locator(".professional-notes").count() == 0
 
 
@@ -246,9 +249,9 @@ def test_professional_page_has_notes_and_client_page_does_not(browser, feature_s
     ("index.html", "?at=__proto__&skip=valueOf#step-toString"),
     ("print.html", "?at=__proto__&choose=toString.valueOf&skip=constructor"),
 ])
-def test_odd_addresses_never_break_the_walk(browser, feature_site, page_name, query):
+def test_odd_addresses_never_break_the_walk(browser_context, feature_site, page_name, query):
     """Ids in the address are looked up in Maps: 'constructor' or '__proto__' find nothing."""
-    page, errors = _page(browser, (feature_site / "haara" / page_name).as_uri() + query)
+    page, errors = _page(browser_context, (feature_site / "haara" / page_name).as_uri() + query)
     assert errors == []
     assert _current(page) == [], "no walk starts at a step that does not exist"
     # Every step is still shown (nothing odd was taken as a choice or a skipped step).
@@ -261,7 +264,7 @@ def test_odd_addresses_never_break_the_walk(browser, feature_site, page_name, qu
     assert errors == []
 
 
-def test_a_step_that_continues_in_another_path_offers_the_way_there(browser, tmp_path):
+def test_a_step_that_continues_in_another_path_offers_the_way_there(browser_context, tmp_path):
     """Where a path ends but the client goes on in another path, the walk says
     where, not that this is the last step (issue 20)."""
     from polku.site import build
@@ -273,7 +276,7 @@ def test_a_step_that_continues_in_another_path_offers_the_way_there(browser, tmp
         "toka.yaml": "title: Toka polku\nsteps:\n  - {id: x, title: Jatko}\n",
     })
     build(paths, TEMPLATES, tmp_path / "site")
-    page, errors = _page(browser, (tmp_path / "site" / "eka" / "index.html").as_uri() + "#step-a")
+    page, errors = _page(browser_context, (tmp_path / "site" / "eka" / "index.html").as_uri() + "#step-a")
     page.keyboard.press("ArrowRight")
     assert _current(page) == ["g:b", "section:b"]
     assert "viimeinen vaihe" not in page.inner_text(".walk-status")
@@ -288,8 +291,8 @@ def test_a_step_that_continues_in_another_path_offers_the_way_there(browser, tmp
     assert errors == []
 
 
-def test_the_last_step_of_a_path_that_goes_nowhere_says_so(browser, feature_site):
-    page, errors = _page(browser, (feature_site / "haara" / "index.html").as_uri() + "#step-e")
+def test_the_last_step_of_a_path_that_goes_nowhere_says_so(browser_context, feature_site):
+    page, errors = _page(browser_context, (feature_site / "haara" / "index.html").as_uri() + "#step-e")
     assert page.inner_text(".walk-status").endswith("Polun viimeinen vaihe.")
     assert not page.is_visible(".walk-onward") and page.is_disabled(".walk-next")
     page.keyboard.press("ArrowRight")
