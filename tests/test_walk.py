@@ -299,9 +299,9 @@ def test_the_last_step_of_a_path_that_goes_nowhere_says_so(browser_context, feat
     assert _current(page) == ["g:e", "section:e"] and errors == []
 
 
-def test_a_step_whose_only_way_on_leads_back_says_so_on_its_button(browser, bundled_site):
+def test_a_step_whose_only_way_on_leads_back_says_so_on_its_button(browser_context, bundled_site):
     # Suvi's "Uusi työtoimintajakso" goes on only by its return loop, back to the decision.
-    page, errors = _page(browser, (bundled_site / "suvi" / "index.html").as_uri() + "#step-uusi-jakso")
+    page, errors = _page(browser_context, (bundled_site / "suvi" / "index.html").as_uri() + "#step-uusi-jakso")
     back = page.evaluate("document.getElementById('step-paatos').dataset.title")
     assert page.inner_text(".walk-next") == f"↺ Takaisin: {back}"
     page.click(".walk-next")
