@@ -255,3 +255,13 @@ def test_the_screen_picture_parts_no_more_steps_from_their_next_ones_than_it_mus
         graph = _chains(path, _rank(path, middle))
         other = Prepared(path, prepared.t, prepared.m, prepared.measured, graph, _lanes(graph), prepared.badge_w)
         assert apart(screen(prepared)) <= apart(screen(other))
+
+
+def test_two_return_loops_whose_runs_overlap_without_nesting_do_not_cross():
+    # Found by random draws: loops 10 -> 2 and 11 -> 1 share a corridor, their runs overlap
+    # without one holding the other, and stacked shorter-first they crossed each other twice.
+    t = "Asiakassuunnitelmaneuvottelu"
+    plan = [[(1, "")], [(2, ""), (4, ""), (5, "")], [(3, "")], [(6, "")], [(6, "")], [(6, "")], [(7, ""), (8, "")],
+            [(9, "")], [(9, "")], [(10, "")], [(11, ""), (12, "")], [(13, "")], [(13, "")], []]
+    d = assert_rules(build(plan, [t] * 14, {9: (1, ""), 10: (0, "")}))
+    assert rules.crossings(d)[1] == {("10", "2"): 0, ("11", "1"): 0}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from ..model import ServicePath
 from .geometry import Card, CARD_W, CHANNEL_PAD, Edge, _Graph, _Grid, _Loop, LOOP_IN, LOOP_OUT, SIDE_LOOP_UP, TRACK, _Track
 from .tracks import _gutter_of, _margin_use
@@ -78,10 +80,10 @@ def _loop_connectors(path: ServicePath, grid: _Grid, loops: list[_Loop], tracks:
             spans = [(first, out_x, mx, up_out, second < first), (second, mx, in_x, first < second, up_in)]
         for r, xa, xb, ua, ub in spans:
             ups = ua + ub
-            runs.setdefault(r, []).append(((-ups, abs(xa - xb) if ups else -abs(xa - xb)), n))
+            runs.setdefault(r, []).append(((-ups, abs(xa - xb) if ups else -abs(xa - xb)), n, ((xa, ua), (xb, ub))))
     level: dict[tuple[int, int], float] = {}
     for r, items in runs.items():
-        for pos, (_, n) in enumerate(sorted(items)):
+        for pos, (_, n, _) in enumerate(_stacked(sorted(items))):
             level[(r, n)] = corridor[r] + CHANNEL_PAD + pos * TRACK
     edges = []
     for n, (lp, out_x, in_x) in enumerate(ends):
@@ -104,6 +106,27 @@ def _loop_connectors(path: ServicePath, grid: _Grid, loops: list[_Loop], tracks:
             points += [(in_x, y1), (in_x, dst.y + dst.h if lp.into == "foot" else dst.y)]
         edges.append(Edge(path.steps[lp.source].id, path.steps[lp.target].id, _simplify(points), loop=True))
     return edges
+
+
+def _crossings(upper, lower) -> int:
+    """Where two runs of one corridor cross, the first above the second: an end of
+    the upper run that goes down, inside the lower run's span, and an end of the
+    lower run that goes up, inside the upper run's span. (An end is (x, goes up).)"""
+    def inside(x: float, run) -> bool:
+        (xa, _), (xb, _) = run
+        return min(xa, xb) <= x <= max(xa, xb)
+    return sum(not up and inside(x, lower) for x, up in upper) + sum(up and inside(x, upper) for x, up in lower)
+
+
+def _stacked(items: list) -> list:
+    """The runs of a corridor from the row above down: nested as sorted (a shorter
+    run nearer the row its ends turn to), unless another order of up to six runs
+    crosses fewer times (two runs whose spans overlap without nesting)."""
+    if len(items) < 2 or len(items) > 6:
+        return items
+    def cost(order) -> int:
+        return sum(_crossings(order[i][2], order[j][2]) for i in range(len(order)) for j in range(i + 1, len(order)))
+    return min(itertools.permutations(items), key=cost)  # the first of the least: the sorted order when it is as good
 
 
 def _simplify(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
