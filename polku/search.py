@@ -28,6 +28,7 @@ import json
 import re
 import unicodedata
 from array import array
+from collections.abc import Iterator
 from functools import lru_cache
 
 import snowballstemmer
@@ -172,7 +173,7 @@ def search_data(site: Site, paths: tuple[ServicePath, ...], language: str, role_
     encoded = {}
     small, letters = _SMALL, [chr(65 + mask) for mask in range(1 << len(FIELDS))]
     for term in sorted(postings):
-        found = postings[term]
+        found = postings.pop(term)  # each term's numbers freed as soon as they are written out
         if len(found) // 2 > limit:
             continue
         previous, parts = 0, []
@@ -184,15 +185,49 @@ def search_data(site: Site, paths: tuple[ServicePath, ...], language: str, role_
     return {"paths": [[path.id, path.title] for path in paths], "docs": rows, "terms": encoded, "common": common}
 
 
-def search_script(site: Site, paths: tuple[ServicePath, ...], language: str, role_anchor, keep_docs: bool = True) -> bytes:
-    """The edition's search data as a script that sets window.polkuSearch."""
+def search_script(site: Site, paths: tuple[ServicePath, ...], language: str, role_anchor, keep_docs: bool = True) -> Iterator[str]:
+    """The edition's search data as a script that sets window.polkuSearch, in
+    pieces as it is written: on 10,000 paths the data is some 10 MB, and whole
+    it was held several times over while it was made safe and encoded."""
     data = search_data(site, paths, language, role_anchor, keep_docs)
     data["count"] = count_forms(language)
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    body = body.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("</", "<\\/")
     plural = to_javascript(Locale.parse(language).plural_form)
-    return (f"// polku search data ({language}): written by the build, see polku/search.py\n"
-            f"window.polkuSearch={body};\nwindow.polkuSearch.plural={plural};\n").encode("utf-8")
+    yield f"// polku search data ({language}): written by the build, see polku/search.py\nwindow.polkuSearch="
+    yield from (_script_safe(piece) for piece in _json_pieces(data))
+    yield f";\nwindow.polkuSearch.plural={plural};\n"
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def _json_pieces(data: dict, size: int = 2000) -> Iterator[str]:
+    """json.dumps(data) (compact, keys sorted) in pieces: a long list or mapping
+    at the top level goes out `size` items at a time."""
+    yield "{"
+    for n, key in enumerate(sorted(data)):
+        value = data[key]
+        yield ("," if n else "") + _json(key) + ":"
+        if isinstance(value, list) and len(value) > size:
+            yield "["
+            for start in range(0, len(value), size):
+                yield ("," if start else "") + _json(value[start:start + size])[1:-1]
+            yield "]"
+        elif isinstance(value, dict) and len(value) > size:
+            keys = sorted(value)
+            yield "{"
+            for start in range(0, len(keys), size):
+                yield ("," if start else "") + _json({k: value[k] for k in keys[start:start + size]})[1:-1]
+            yield "}"
+        else:
+            yield _json(value)
+    yield "}"
+
+
+def _script_safe(text: str) -> str:
+    """JSON inside a <script>: no line separators JavaScript would take for line ends, no '</'.
+    Each piece holds whole JSON strings, so no such sequence is split between pieces."""
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("</", "<\\/")
 
 
 def count_forms(language: str) -> dict[str, str]:
