@@ -50,7 +50,7 @@ from ..model import ServicePath
 from .cards import _cards, _measure_step
 from .connectors import _connectors, _loop_connectors
 from .geometry import (BADGE_PAD, CARD_W, Box, Lamp, LegendMark, LineKind, Station, HEADER_LH, HEADER_SIZE, MARGIN, SCREEN, SMALL_SIZE, START_H, START_W, TITLE_SIZE, Band, Card,
-                       Diagram, Edge, Line, Note, RoleMark, _Graph, _Measured, BADGE_ROOM, PRESENT_VIEW)
+                       Diagram, Edge, Line, Note, RoleMark, _Graph, _Measured, PRESENT_VIEW)
 from .graph import _chains, _lanes, _rank
 from .grid import _columns_x, _grid, _narrow_turns, _rows_y, _scale_bound, least_width
 from .labels import _bands, _legend

@@ -53,10 +53,8 @@ START_GAP = 10
 LEGEND_ROW = 24
 SCREEN = (1280, 720)  # the column count is chosen to fit this best
 # What the presentation view shows of the picture on a 1280 x 720 screen with a title at 20 px
-# (a picture of about 900 x 700 px at 20/TITLE_SIZE px a unit), less a little for its rounding;
-# and the room the camera keeps above and below the current card (polku.js: AROUND).
+# (a picture of about 900 x 700 px at 20/TITLE_SIZE px a unit), less a little for its rounding.
 PRESENT_VIEW = (760, 592)
-BADGE_ROOM = 24
 TURN_LANES = 2  # the widest the road may be where it turns into the next row (wider, a turn's lanes lie far apart)
 OVERLAP = 100  # connectors running on one line weigh this many crossings when tracks are ordered
 
