@@ -93,11 +93,17 @@ def _card_lines(path: ServicePath, m: Measurer, card: Card, me: _Measured, loop_
             card.lines.append(Line(text, tx, ty + size, size, bold, kind=LineKind.TITLE))
             ty += TITLE_LH
     ty = max(ty, y + PAD + 2 * STATION_R) + 6
+
+    def small(kind: LineKind, text: str, size: float, bold: bool, ty: float) -> float:
+        """A line of the card's small text at ty; where the next one goes."""
+        indent = DURATION_INDENT if kind == LineKind.DURATION else 0
+        card.lines.append(Line(text, x + PAD + indent, ty + size, size, bold, italic=kind in (LineKind.OPTIONAL, LineKind.RETURN), kind=kind))
+        return ty + SMALL_LH
+
     first = (LineKind.RETURN,) if loop_at_head else ()
     for kind, text, size, bold in me.lines:
         if kind in first:
-            card.lines.append(Line(text, x + PAD, ty + size, size, bold, italic=True, kind=kind))
-            ty += SMALL_LH
+            ty = small(kind, text, size, bold, ty)
     for rid, name_lines in me.roles:
         card.marks.append(RoleMark(rid, x + PAD, ty, ROLE_MARK, mark_of(path, rid)))
         row_top = ty
@@ -114,6 +120,4 @@ def _card_lines(path: ServicePath, m: Measurer, card: Card, me: _Measured, loop_
             card.lines.append(Line(text, x + PAD + BADGE_PAD + 18, ty + 4 + GOAL_H / 2 + 5, size, True, kind=LineKind.GOAL))
             ty += GOAL_H + 4
             continue
-        indent = DURATION_INDENT if kind == LineKind.DURATION else 0
-        card.lines.append(Line(text, x + PAD + indent, ty + size, size, bold, italic=kind in (LineKind.OPTIONAL, LineKind.RETURN), kind=kind))
-        ty += SMALL_LH
+        ty = small(kind, text, size, bold, ty)
