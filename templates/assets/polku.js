@@ -471,7 +471,11 @@
     function boxOf(id, whole) {
       var group = steps.has(id) ? steps.get(id).group : null;
       var box = group && (whole ? group : $(".box", group) || group);
-      if (!box) return null;
+      return box ? unitsOf(box) : null;
+    }
+
+    // Any element's bounding box in the picture's own units.
+    function unitsOf(box) {
       var b = box.getBBox();
       var m = svg.getScreenCTM().inverse().multiply(box.getScreenCTM());
       var xs = [], ys = [];
@@ -665,9 +669,13 @@
     // it covers no card (never the current one), as near the loop's step as that allows.
     var signs = [];
     var ARROWS = ["→", "↘", "↓", "↙", "←", "↖", "↑", "↗"];
-    function pointFar(id, ways, v) {
+    function clearSigns() {
       signs.forEach(function (s) { if (s.parentNode) s.parentNode.removeChild(s); });
       signs = [];
+    }
+
+    function pointFar(id, ways, v) {
+      clearSigns();
       if (overview) $$(".overview-loop", overview).forEach(function (n) { n.classList.remove("overview-loop"); });
       var holder = svg.closest(".diagram") || svg.parentNode;
       var rect = svg.getBoundingClientRect(), frame = holder.getBoundingClientRect();
@@ -684,10 +692,7 @@
         return b ? { box: onScreen(b), weight: s === id ? 1e6 : ahead.indexOf(s) !== -1 ? 100 : 10 } : null;
       }).filter(Boolean);
       // The notes and each line of the key count as a card beside the road.
-      $$("g.note, g.legend > *", svg).forEach(function (e) {
-        var b = e.getBBox(), m = svg.getScreenCTM().inverse().multiply(e.getScreenCTM());
-        cards.push({ box: onScreen({ x: m.a * b.x + m.e, y: m.d * b.y + m.f, w: m.a * b.width, h: m.d * b.height }), weight: 10 });
-      });
+      $$("g.note, g.legend > *", svg).forEach(function (e) { cards.push({ box: onScreen(unitsOf(e)), weight: 10 }); });
       var taken = [];  // the signs already placed
       ways.forEach(function (way) {
         var b = way.loop ? boxOf(way.id) : null;
@@ -776,8 +781,7 @@
       frame = 0;
       if (overview) overview.parentNode.removeChild(overview);
       overview = null;
-      signs.forEach(function (s) { if (s.parentNode) s.parentNode.removeChild(s); });
-      signs = [];
+      clearSigns();
       view = null;
       shown = null;
       if (svg && whole) { svg.setAttribute("viewBox", whole); svg.removeAttribute("data-moving"); }
