@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import replace
+from sys import intern  # ids: one string per id in a path however often steps name it, and so one in the pickle that carries the path between processes
 from typing import Any
 from urllib.parse import unquote
 
@@ -37,7 +38,7 @@ def _dict(value: Any) -> dict:
 
 def _roles_from(data: Any, shared: bool) -> dict[str, Role]:
     return {
-        rid: Role(rid, _text(r.get("name")), _text(r.get("text")), shared, _text(r.get("symbol")), _text(r.get("colour")), _text(r.get("icon")))
+        intern(rid): Role(intern(rid), _text(r.get("name")), _text(r.get("text")), shared, _text(r.get("symbol")), _text(r.get("colour")), _text(r.get("icon")))
         for rid, r in _dict(data).items()
         if isinstance(rid, str) and isinstance(r, dict)
     }
@@ -146,7 +147,7 @@ def _phases(data: dict, at: _Here) -> list[Phase]:
     phase_ids: set[str] = set()
     for i, raw in enumerate(_list(data.get("phases"))):
         raw = _dict(raw)
-        pid = _text(raw.get("id"))
+        pid = intern(_text(raw.get("id")))
         if pid in phase_ids:
             at(("phases", i, "id"), f"phases[{i + 1}].id: the phase id '{pid}' is used twice; give each phase its own id")
         phase_ids.add(pid)
@@ -156,7 +157,7 @@ def _phases(data: dict, at: _Here) -> list[Phase]:
 
 def _step_ids(raw_steps: list[dict], at: _Here) -> list[str]:
     """Each step's id: its 'id:', else its position; each must be its own."""
-    ids = [_text(s.get("id")) or str(i + 1) for i, s in enumerate(raw_steps)]
+    ids = [intern(_text(s.get("id")) or str(i + 1)) for i, s in enumerate(raw_steps)]
     first_at: dict[str, int] = {}
     for i, sid in enumerate(ids):
         if sid in first_at:
@@ -180,7 +181,7 @@ def _step(i: int, raw: dict, ids: list[str], roles: dict[str, Role], phase_ids: 
         id=ids[i],
         number=i + 1,
         title=_text(raw.get("title")),
-        phase=phase if isinstance(phase, str) and phase in phase_ids else None,
+        phase=intern(phase) if isinstance(phase, str) and phase in phase_ids else None,
         roles=step_roles,
         duration=_text(raw.get("duration")),
         note=_text(raw.get("note")),
@@ -191,7 +192,7 @@ def _step(i: int, raw: dict, ids: list[str], roles: dict[str, Role], phase_ids: 
         next=tuple(nxt),
         when=tuple(whens) if any(whens) else (),
         links=_links(i, raw, at),
-        continues=_text(raw.get("continues")) or None,
+        continues=intern(_text(raw.get("continues"))) or None,
     )
 
 
@@ -204,7 +205,7 @@ def _step_roles(i: int, raw: dict, roles: dict[str, Role], at: _Here) -> tuple[s
     for j, rid in enumerate(listed):
         if rid in listed[:j]:
             at(("steps", i, "roles", j), f"steps[{i + 1}].roles: role '{rid}' is listed twice")
-    return tuple(r for r in dict.fromkeys(r for r in listed if isinstance(r, str)) if r in roles)
+    return tuple(intern(r) for r in dict.fromkeys(r for r in listed if isinstance(r, str)) if r in roles)
 
 
 def _next(i: int, raw: dict, ids: list[str], at: _Here) -> tuple[list[str], list[str]]:
@@ -230,7 +231,7 @@ def _next(i: int, raw: dict, ids: list[str], at: _Here) -> tuple[list[str], list
         elif target in nxt:
             at(pointer, f"{here}.next: step '{target}' is listed twice")
         else:
-            nxt.append(target)
+            nxt.append(intern(target))
             whens.append(_text(item.get("when")).strip() if isinstance(item, dict) else "")
     return nxt, whens
 
