@@ -308,3 +308,56 @@ def test_a_step_whose_only_way_on_leads_back_says_so_on_its_button(browser_conte
     assert _hash(page) == "#step-paatos"
     assert page.inner_text(".walk-next") == "Seuraava →", "a way forward is 'next' again"
     assert errors == []
+
+
+# The words inside the section of the step the client is at: any two that overlap.
+HERE_OVERLAPS = """(section) => {
+  const parts = [...section.querySelectorAll('.here-label, h3, .phase, .pilot-note, .optional-note, .facts, .step-roles')]
+    .filter(e => e.getClientRects().length);
+  const out = [];
+  parts.forEach((a, i) => parts.slice(i + 1).forEach(b => {
+    if (a.contains(b) || b.contains(a)) return;
+    const r = a.getBoundingClientRect(), q = b.getBoundingClientRect();
+    if (r.left < q.right && q.left < r.right && r.top < q.bottom - 0.5 && q.top < r.bottom - 0.5) out.push(a.className + ' / ' + b.className);
+  }));
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("page_name", ["index.html", "print.html"])
+@pytest.mark.parametrize("width", [1366, 320])
+def test_you_are_here_covers_no_words_of_the_step(browser_context, bundled_site, page_name, width):
+    """"Olet tässä" stands clear of the step's title and phase: it once sat on the
+    phase's line (the phase is pulled up under the title)."""
+    page, errors = _page(browser_context, (bundled_site / "suvi" / page_name).as_uri() + "?at=loppuarvio", width=width)
+    page.evaluate("document.fonts.ready")
+    section = page.locator("#step-loppuarvio" if page_name == "index.html" else "li[data-step=loppuarvio] section.step")
+    assert section.locator(".here-label").is_visible() and section.locator(".phase" if page_name == "index.html" else "h3").is_visible()
+    assert section.evaluate(HERE_OVERLAPS) == []
+    assert errors == []
+
+
+@pytest.mark.parametrize("width,height", [(1280, 720), (320, 640)])
+def test_the_presentations_step_panel_says_when_more_text_is_below(browser_context, bundled_site, feature_site, width, height):
+    """The step's text panel scrolls when the step says more than it has room
+    for: an arrow at its foot says so until the reader reaches the end."""
+    page, errors = _page(browser_context, (bundled_site / "suvi" / "index.html").as_uri() + "?at=loppuarvio&view=present#step-loppuarvio", width, height)
+    page.evaluate("document.fonts.ready")
+    panel = page.locator("ol.steps")
+    assert panel.evaluate("p => p.scrollHeight > p.clientHeight + 2"), "the step's text is longer than its panel here"
+    assert panel.get_attribute("data-more") is not None
+    cue = panel.evaluate("""p => { const s = getComputedStyle(p, '::after'), box = p.getBoundingClientRect();
+        return [s.content, s.position, s.visibility]; }""")
+    assert cue[0].startswith('"↓"') and cue[1] == "sticky" and cue[2] == "visible", cue
+    panel.evaluate("p => { p.scrollTop = p.scrollHeight; }")
+    page.wait_for_function("!document.querySelector('ol.steps').hasAttribute('data-more')")
+    # Outside the presentation, and where the step fits, no cue.
+    page.keyboard.press("Escape")
+    page.wait_for_function("!document.body.classList.contains('presenting')")
+    assert panel.get_attribute("data-more") is None
+    short, errors2 = _page(browser_context, (feature_site / "pitka" / "index.html").as_uri() + "?view=present#step-s2", 1366, 768)
+    short.evaluate("document.fonts.ready")
+    assert short.evaluate("document.body.classList.contains('presenting')")
+    assert short.evaluate("(p => p.scrollHeight <= p.clientHeight + 2)(document.querySelector('ol.steps'))")
+    assert short.locator("ol.steps").get_attribute("data-more") is None
+    assert errors == errors2 == []

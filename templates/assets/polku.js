@@ -386,7 +386,29 @@
     if (!carried) step.node.scrollIntoView({ block: "nearest" });  // after serve's update the page stays where the reader had it
     if (presenting()) camera.follow(walk.current, next);
     else if (!carried) scrollDiagramTo(step);
+    markMore();
     if (focusTarget === "step") step.node.focus({ preventScroll: true });
+  }
+
+  // In the presentation the step's text is a panel of its own, which scrolls when
+  // the step says more than it has room for: a fade and an arrow at its foot say
+  // so until the reader has scrolled to the end (data-more, style.css).
+  var panel = $("ol.steps");
+  function markMore() {
+    if (!panel) return;
+    var more = presenting() && panel.scrollHeight - panel.scrollTop - panel.clientHeight > 2;
+    if (more) panel.setAttribute("data-more", "");
+    else panel.removeAttribute("data-more");
+  }
+  if (panel) {
+    panel.addEventListener("scroll", markMore, bound);
+    // The panel and the step in it change size after render(): the web font
+    // arrives, the choices below grow, the window turns.
+    if (typeof ResizeObserver === "function") {
+      var resized = new ResizeObserver(function () { markMore(); });
+      [panel].concat($$(":scope > li", panel)).forEach(function (node) { resized.observe(node); });
+      if (listening) listening.signal.addEventListener("abort", function () { resized.disconnect(); });
+    } else window.addEventListener("resize", markMore, bound);
   }
 
   function focusChoiceOrNext() {
@@ -431,6 +453,7 @@
     // The address says so: ?view=present reopens the presentation at this step.
     if (on !== was && walk.current) history.replaceState(null, "", address(walk.current));
     if (walk.current) render();
+    else markMore();
   }
 
   // ------------------------------------------------------------ presentation: the camera
