@@ -361,3 +361,26 @@ def test_the_presentations_step_panel_says_when_more_text_is_below(browser_conte
     assert short.evaluate("(p => p.scrollHeight <= p.clientHeight + 2)(document.querySelector('ol.steps'))")
     assert short.locator("ol.steps").get_attribute("data-more") is None
     assert errors == errors2 == []
+
+
+def test_on_a_phone_the_far_loop_sign_finds_room_beside_the_cards(browser_context, bundled_site):
+    """A return loop to a step too far back for the frame gets a sign at the
+    frame's edge. A phone's frame has no room for the step's whole name: the
+    sign then names its number ("Takaisin: 4."), covering no card, and the
+    walk's button below names it in full."""
+    page, errors = _page(browser_context, (bundled_site / "suvi" / "index.html").as_uri() + "?view=present#step-uusi-jakso", 320, 640)
+    page.evaluate("document.fonts.ready")
+    page.wait_for_selector(".present-far")
+    covered = page.evaluate("""() => {
+      const sign = document.querySelector('.present-far').getBoundingClientRect();
+      const frame = document.querySelector('.diagram').getBoundingClientRect();
+      const meet = (a, b) => Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
+      const cards = [...document.querySelectorAll('.polku-diagram g.step .box')].map(b => b.getBoundingClientRect())
+        .filter(r => meet(r, frame) > 0 && meet(r, sign) > 0.5);
+      return {cards: cards.length, inside: meet(sign, frame) / (sign.width * sign.height)};
+    }""")
+    assert covered == {"cards": 0, "inside": 1}, covered
+    number = page.evaluate("document.getElementById('step-paatos').dataset.title").split(".")[0]
+    assert f"{number}." in page.inner_text(".present-far")
+    assert "Päätös" in page.inner_text(".walk-next")
+    assert errors == []

@@ -730,28 +730,43 @@
         var arrow = document.createElement("span");  // its direction is known once the sign has its place
         arrow.className = "far-arrow";
         arrow.textContent = "→";
+        var label = document.createTextNode("↺ " + format(texts.backTo, { title: steps.get(way.id).title }));
         sign.appendChild(arrow);
-        sign.appendChild(document.createTextNode("↺ " + format(texts.backTo, { title: steps.get(way.id).title })));
+        sign.appendChild(label);
         holder.appendChild(sign);
-        // The same lines wherever it goes (near the frame's right edge it would wrap
-        // again): its width fixed, rounded up, since a width rounded down wraps too.
-        sign.style.width = Math.ceil(sign.getBoundingClientRect().width) + "px";
-        var w = sign.offsetWidth, h = sign.offsetHeight;
         var W = holder.clientWidth, H = holder.clientHeight, EDGE = 6;
         // Beside where the loop's own track leaves the frame (so that the sign
         // names that track), else toward the step it leads back to.
         var exit = trackExit(id, way.id, v);
         var there = exit ? onScreen({ x: exit.x, y: exit.y, w: 0, h: 0 }) : onScreen(b);
         var tx = there.x + there.w / 2, ty = there.y + there.h / 2;
-        var best = null;
-        function tryAt(x, y) {
-          var box = { x: x, y: y, w: w, h: h }, cost = Math.hypot(x + w / 2 - tx, y + h / 2 - ty);
-          cards.concat(taken).forEach(function (c) { cost += c.weight * meet(box, c.box); });
-          if (!best || cost < best.cost) best = { cost: cost, x: x, y: y };
+        function spot() {  // the sign's best place as it reads now: {cost, covered, x, y, w, h}
+          // The same lines wherever it goes (near the frame's right edge it would wrap
+          // again): its width fixed, rounded up, since a width rounded down wraps too.
+          sign.style.width = "";
+          sign.style.width = Math.ceil(sign.getBoundingClientRect().width) + "px";
+          var w = sign.offsetWidth, h = sign.offsetHeight, best = null;
+          function tryAt(x, y) {
+            var box = { x: x, y: y, w: w, h: h }, covered = 0;
+            cards.concat(taken).forEach(function (c) { covered += c.weight * meet(box, c.box); });
+            var cost = covered + Math.hypot(x + w / 2 - tx, y + h / 2 - ty);
+            if (!best || cost < best.cost) best = { cost: cost, covered: covered, x: x, y: y, w: w, h: h };
+          }
+          for (var x = EDGE; x <= W - w - EDGE; x += 4) { tryAt(x, EDGE); tryAt(x, H - h - EDGE); }
+          for (var y = EDGE; y <= H - h - EDGE; y += 4) { tryAt(EDGE, y); tryAt(W - w - EDGE, y); }
+          if (!best) tryAt(EDGE, EDGE);
+          return best;
         }
-        for (var x = EDGE; x <= W - w - EDGE; x += 16) { tryAt(x, EDGE); tryAt(x, H - h - EDGE); }
-        for (var y = EDGE; y <= H - h - EDGE; y += 16) { tryAt(EDGE, y); tryAt(W - w - EDGE, y); }
-        if (!best) tryAt(EDGE, EDGE);
+        var best = spot();
+        if (best.covered > 0) {
+          // No free spot for the whole name (a phone's small frame): the step's
+          // number alone, as the walk's button below names it in full.
+          label.textContent = "↺ " + format(texts.backTo, { title: (steps.get(way.id).index + 1) + "." });
+          var short = spot();
+          if (short.covered < best.covered) best = short;
+          else { label.textContent = "↺ " + format(texts.backTo, { title: steps.get(way.id).title }); spot(); }
+        }
+        var w = best.w, h = best.h;
         sign.style.left = best.x + "px";
         sign.style.top = best.y + "px";
         var angle = exit ? exit.angle : Math.atan2(ty - (best.y + h / 2), tx - (best.x + w / 2));
