@@ -173,7 +173,7 @@
   var bar = $(".walk-bar");
   var labels = $("[data-here]");  // the walk bar, or the handout
   var texts = {};
-  ["now", "behind", "here", "end", "back-to", "present", "present-exit"].forEach(function (key) {
+  ["now", "behind", "here", "end", "back-to", "present", "present-exit", "more"].forEach(function (key) {
     texts[key.replace(/-(\w)/g, function (m, c) { return c.toUpperCase(); })] = labels ? labels.getAttribute("data-" + key) || "" : "";
   });
 
@@ -397,7 +397,7 @@
   function markMore() {
     if (!panel) return;
     var more = presenting() && panel.scrollHeight - panel.scrollTop - panel.clientHeight > 2;
-    if (more) panel.setAttribute("data-more", "");
+    if (more) panel.setAttribute("data-more", texts.more);
     else panel.removeAttribute("data-more");
   }
   if (panel) {
