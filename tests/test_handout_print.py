@@ -39,7 +39,8 @@ def _images(pdf: Path, tmp: Path) -> list[Image.Image]:
 
 def _box(image: Image.Image, x0: float, y0: float, x1: float, y1: float):
     s = DPI / 72
-    return image.crop((int(x0 * s), int(y0 * s), int(x1 * s) + 1, int(y1 * s) + 1)).getdata()
+    data = image.crop((int(x0 * s), int(y0 * s), int(x1 * s) + 1, int(y1 * s) + 1)).tobytes()  # RGB: 3 bytes a pixel
+    return list(zip(data[0::3], data[1::3], data[2::3]))
 
 
 def _darkest(pixels) -> float:
