@@ -349,10 +349,10 @@ def test_the_presentations_step_panel_says_when_more_text_is_below(browser_conte
     cue = panel.evaluate("""p => { const s = getComputedStyle(p, '::after'); return [s.content, s.position, s.visibility]; }""")
     assert "↓\xa0Lisää tekstiä alempana" in cue[0] and cue[1] == "sticky" and cue[2] == "visible", cue
     panel.evaluate("p => { p.scrollTop = p.scrollHeight; }")
-    page.wait_for_function("!document.querySelector('ol.steps').hasAttribute('data-more')")
+    page.wait_for_function("() => !document.querySelector('ol.steps').hasAttribute('data-more')")
     # Outside the presentation, and where the step fits, no cue.
     page.keyboard.press("Escape")
-    page.wait_for_function("!document.body.classList.contains('presenting')")
+    page.wait_for_function("() => !document.body.classList.contains('presenting')")
     assert panel.get_attribute("data-more") is None
     short, errors2 = _page(browser_context, (feature_site / "pitka" / "index.html").as_uri() + "?view=present#step-s2", 1366, 768)
     short.evaluate("document.fonts.ready")

@@ -43,10 +43,11 @@ def _measure_step(path: ServicePath, i: int, t, path_titles: dict[str, str], m: 
     whens = dict.fromkeys(way.when for _, way in path.incoming[step.id] if way.when)
     signs = [line for w in whens for line in wrap(w, CARD_W - LOOP_LANE - badge_w - 8, SIGN_SIZE, m, True, lang)]
     sign_h = max(BADGE_H, len(signs) * SIGN_LH + 4)
-    if len(signs) > 1:  # a longer condition takes the card's width, above the badge's slot
+    wide = len(signs) > 1
+    if wide:  # a longer condition takes the card's width, with the badge's slot above it
         signs = [line for w in whens for line in wrap(w, CARD_W - LOOP_LANE, SIGN_SIZE, m, True, lang)]
         sign_h = len(signs) * SIGN_LH + 4 + BADGE_H
-    return _Measured(lines, roles, h, note_lines, note_h, phase_lines, signs, sign_h)
+    return _Measured(lines, roles, h, note_lines, note_h, phase_lines, signs, sign_h, wide)
 
 
 def _cards(path: ServicePath, t, m: Measurer, measured: list[_Measured], grid: _Grid, col_x, card_y, badge_w,
@@ -65,9 +66,12 @@ def _cards(path: ServicePath, t, m: Measurer, measured: list[_Measured], grid: _
             card.pilot_title = f"{t('pilot')}: {step.pilot.text}"
         _card_lines(path, m, card, me, i in loop_heads)
         # The sign row: the branch's condition on the side the road comes in, the badge's slot on the other.
+        # A condition as wide as the card stands right above it, next to the card it
+        # names rather than nearer the card above, and the badge's slot above the condition.
         rtl = grid.row[i] % 2 == 1
-        sign_top = y - SIGN_GAP - me.sign_h
-        card.badge = Box(x if rtl else x + CARD_W - LOOP_LANE - badge_w, y - SIGN_GAP - BADGE_H, badge_w, BADGE_H)
+        sign_top = y - SIGN_GAP - (me.sign_h - BADGE_H if me.signs_wide else me.sign_h)
+        badge_y = y - SIGN_GAP - (me.sign_h if me.signs_wide else BADGE_H)
+        card.badge = Box(x if rtl else x + CARD_W - LOOP_LANE - badge_w, badge_y, badge_w, BADGE_H)
         for n, text in enumerate(me.signs):
             w = m.width(text, SIGN_SIZE, True) if rtl else 0
             card.signs.append(Line(text, x + CARD_W - LOOP_LANE - w if rtl else x, sign_top + SIGN_SIZE + 2 + n * SIGN_LH, SIGN_SIZE, True, kind=LineKind.WHEN))

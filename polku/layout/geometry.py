@@ -221,6 +221,7 @@ class _Measured:
     phase_lines: list[str]
     signs: list[str]  # the wrapped conditions of the branches into it
     sign_h: float
+    signs_wide: bool = False  # the conditions take the card's width: the badge's slot is above them
 
     @property
     def cell(self) -> float:
