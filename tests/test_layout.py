@@ -186,3 +186,23 @@ def test_colours_meet_wcag_contrast():
     assert contrast(LINE, CARD) >= 3
     for colour in PALETTE.values():
         assert contrast(colour, CARD) >= 3, colour
+
+
+def test_a_branch_condition_stands_nearer_its_own_card_than_the_card_above():
+    """A lane's `when` labels the card below it: its words are closer to that
+    card's top than to the foot of any card above it (a long condition once
+    stood above the badge's slot, nearer the lane above)."""
+    site, _ = load_site(PATHS)
+    checked = 0
+    for path in site.paths:
+        d = layout(path, translator(path.language))
+        for card in d.cards:
+            if not card.signs:
+                continue
+            top = min(line.y - line.size for line in card.signs)
+            bottom = max(line.y for line in card.signs)
+            above = [c.y + c.h for c in d.cards if c is not card and c.y + c.h <= top and c.x < card.x + card.w and card.x < c.x + c.w]
+            if above:
+                assert card.y - bottom < top - max(above), (path.id, card.step_id, card.y - bottom, top - max(above))
+                checked += 1
+    assert checked >= 4
