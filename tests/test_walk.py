@@ -382,4 +382,7 @@ def test_on_a_phone_the_far_loop_sign_finds_room_beside_the_cards(browser_contex
     number = page.evaluate("document.getElementById('step-paatos').dataset.title").split(".")[0]
     assert f"{number}." in page.inner_text(".present-far")
     assert "Päätös" in page.inner_text(".walk-next")
+    # It looks like the way back, and a tap on it takes it.
+    page.click(".present-far")
+    page.wait_for_function("() => document.querySelector('[aria-current=step]')?.dataset.step === 'paatos'")
     assert errors == []

@@ -727,6 +727,9 @@
         var sign = document.createElement("p");
         sign.className = "present-far";
         sign.setAttribute("aria-hidden", "true");  // the walk's choices say it in words
+        // It looks like the way back, so a tap on it takes it, as the walk's button does
+        // (the button is what the keyboard and a screen reader use).
+        sign.addEventListener("click", function () { go(way.id, "forward"); });
         var arrow = document.createElement("span");  // its direction is known once the sign has its place
         arrow.className = "far-arrow";
         arrow.textContent = "→";
