@@ -36,6 +36,14 @@ if os.environ.get("POLKU_REQUIRE_BROWSER"):
 _skipped: list[str] = []
 
 
+def pytest_collection_modifyitems(items):
+    """The quick-start tests first: each takes a test process for half a minute
+    or more (a fresh clone, a venv, pip), and pytest-xdist hands out the tests
+    in this order (a group such as "pdf" goes out whole, the largest first).
+    Begun last, they would leave the other process idle at the end of a run."""
+    items.sort(key=lambda item: item.get_closest_marker("quickstart") is None)
+
+
 def pytest_runtest_logreport(report):
     if report.skipped:
         _skipped.append(report.nodeid)

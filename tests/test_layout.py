@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from polku.colour import CARD, INK, LINE, STATION, contrast
-from polku.marks import PALETTE
+from polku.marks import PALETTE, shared_marks
 from polku.i18n import translator
 from polku.layout import TITLE_SIZE, apart, layout, prepare
 from polku.layout.grid import _narrow_turns
@@ -24,6 +26,10 @@ WORDS = ["työ", "kuntouttava", "työtoiminnan", "palvelutarpeenarviointi", "amm
 
 def make_path(titles, nexts, roles_per_step, notes, pilots) -> ServicePath:
     roles = {f"r{i}": Role(f"r{i}", f"Rooli {i} " + WORDS[i % len(WORDS)]) for i in range(10)}
+    # The marks load_site would give: without them marks.of gives them out again for every card
+    # of every column count tried, which took two thirds of this module's time.
+    given = shared_marks(list(roles.values()))
+    roles = {rid: replace(role, mark=given[rid]) for rid, role in roles.items()}
     steps = []
     n = len(titles)
     for i, title in enumerate(titles):
@@ -126,8 +132,12 @@ def test_pruned_column_search_picks_what_trying_every_count_would(path):
     def scale(d):
         return min(1280 / d.width, 720 / d.height)
 
+    # The ranks prepare chose (a short branch in its room's middle or beside its fork), measured once
+    # for every column count as layout(path, t, columns=k) would measure them again for each.
+    prepared = prepare(path, t)
+
     def best_of(counts):  # fewest steps apart from their next ones, then the largest picture, then fewest columns
-        placed = [layout(path, t, columns=k) for k in counts]
+        placed = [prepared.place(k) for k in counts]
         least = min(apart(d) for d in placed)
         fewest = [d for d in placed if apart(d) == least]
         top = max(scale(d) for d in fewest)
@@ -136,7 +146,7 @@ def test_pruned_column_search_picks_what_trying_every_count_would(path):
     # The counts whose rows turn where the road is at most two lanes wide, if any:
     # the camera then sees a row's last steps with the next row's first (test_present.py);
     # the others, and then more than ten columns, only while a step stays apart from its next one.
-    order = prepare(path, t).order  # the ranks prepare chose (a short branch in its room's middle or beside its fork)
+    order = prepared.order
     layers = len(order)
     every = list(range(1, min(layers, 10) + 1))
     narrow = [k for k in every if _narrow_turns(order, k)]

@@ -219,6 +219,22 @@ PRESENTED = """(id) => {
 }"""
 
 
+def _at_step(page, step: str, measure: str, settle: bool = True):
+    """Go to a step by its address, wait until the walk has made it the current
+    one (looked at every frame, as wait_for_function does), let two more frames
+    draw if settle, and return what the function measure (of the step's id)
+    finds: one call to the browser for each step, where four cost more CPU than
+    the measuring."""
+    return page.evaluate("""async (id) => {
+      location.hash = 'step-' + id;
+      const frame = () => new Promise(r => requestAnimationFrame(r));
+      for (const t0 = performance.now(); document.querySelector('[aria-current=step]')?.dataset.step !== id; await frame())
+        if (performance.now() - t0 > 30000) throw new Error(`step ${id} did not become the current one in 30 s`);
+      if (%s) { await frame(); await frame(); }
+      return (%s)(id);
+    }""" % ("true" if settle else "false", measure), step)
+
+
 def _walk_every_step(page, width: int, far: list[str]) -> list[str]:
     """Go to every step by its address and measure it; the problems found.
     A return loop whose target lies too far back to be seen together with the
@@ -228,10 +244,7 @@ def _walk_every_step(page, width: int, far: list[str]) -> list[str]:
     problems = []
     ids = page.evaluate("[...document.querySelectorAll('section.step')].map(s => s.dataset.step)")
     for step in ids:
-        page.evaluate("(id) => { location.hash = 'step-' + id; }", step)
-        page.wait_for_function("(id) => document.querySelector('[aria-current=step]')?.dataset.step === id", arg=step)
-        page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-        m = page.evaluate(PRESENTED, step)
+        m = _at_step(page, step, PRESENTED)
         where = f"{page.url.split('/')[-2]}#{step}"
         if m["card"] < 0.999 or m["cardCovered"]:
             problems.append(f"{where}: card {m['card']:.0%} on screen, covered {m['cardCovered']}")
@@ -396,15 +409,16 @@ def test_at_320_px_the_walks_controls_cover_a_third_of_the_screen_at_most(tab, b
                                                                                    "tuen-tarve" if folder.name == "suvi" else "a"),
                              320, height)
         for step in page.evaluate("[...document.querySelectorAll('section.step')].map(s => s.dataset.step)"):
-            page.evaluate("(id) => { location.hash = 'step-' + id; }", step)
-            page.wait_for_function("(id) => document.querySelector('[aria-current=step]')?.dataset.step === id", arg=step)
-            bar = page.evaluate("document.querySelector('.walk-bar').getBoundingClientRect().height")
+            bar, width, cut = _at_step(page, step, """() => [
+                document.querySelector('.walk-bar').getBoundingClientRect().height,
+                document.documentElement.scrollWidth,
+                [...document.querySelectorAll('.walk-choices button')].filter(b => b.scrollWidth > b.clientWidth + 1).length]""",
+                                       settle=False)
             if bar > height / 3:
                 problems.append(f"{folder.name}#{step}: controls {bar:.0f} of {height} px")
-            if page.evaluate("document.documentElement.scrollWidth") > 320:
+            if width > 320:
                 problems.append(f"{folder.name}#{step}: page wider than 320 px")
             # Every choice can be reached and read: none is cut off inside its button.
-            cut = page.evaluate("[...document.querySelectorAll('.walk-choices button')].filter(b => b.scrollWidth > b.clientWidth + 1).length")
             if cut:
                 problems.append(f"{folder.name}#{step}: {cut} choice buttons cut off")
         assert errors == []
@@ -420,10 +434,7 @@ def test_a_presentation_opened_on_a_phone_shows_the_current_card_above_the_step_
     for folder in (bundled_site / "suvi", bundled_site / "valtteri"):
         page, errors = _open(tab, (folder / "index.html").as_uri() + "?view=present", 320, 640, reduced_motion=True)
         for step in page.evaluate("[...document.querySelectorAll('section.step')].map(s => s.dataset.step)"):
-            page.evaluate("(id) => { location.hash = 'step-' + id; }", step)
-            page.wait_for_function("(id) => document.querySelector('[aria-current=step]')?.dataset.step === id", arg=step)
-            page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-            m = page.evaluate("""(id) => {
+            m = _at_step(page, step, """(id) => {
                 const r = e => e.getBoundingClientRect();
                 const card = r(document.querySelector(`.diagram g.step[data-step="${id}"] .box`));
                 const whole = r(document.querySelector('.diagram'));
@@ -440,7 +451,7 @@ def test_a_presentation_opened_on_a_phone_shows_the_current_card_above_the_step_
                 const title = document.querySelector(`.diagram g.step[data-step="${id}"] text.title, .diagram g.step[data-step="${id}"] text`);
                 return {inside, covered, badge: badgeInside, frame: frame.height / innerHeight, title: r(title).height,
                         width: document.documentElement.scrollWidth};
-            }""", step)
+            }""")
             if m["inside"] < 0.999 or m["badge"] < 0.999 or m["covered"] or m["frame"] < 0.4 or m["width"] > 320:
                 problems.append(f"{folder.name}#{step}: card {m['inside']:.0%} and the walk's badge {m['badge']:.0%} in the picture, "
                                 f"covered {m['covered']}, picture {m['frame']:.0%} of the screen, page {m['width']} px wide")

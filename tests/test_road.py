@@ -5,6 +5,8 @@ no connector runs along a card or another connector, no two texts overlap
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +14,7 @@ from polku import rules
 from polku.i18n import translator
 from polku.layout import layout
 from polku.load import load_site
+from polku.marks import shared_marks
 from polku.model import ServicePath, Pilot, Role, Step
 
 from .conftest import EXAMPLES, PATHS
@@ -24,6 +27,9 @@ WHEN = ["Jos työkokeilu onnistuu", "Jos tarvitset vielä aikaa ja tukea ennen s
 def build(plan: list[list[tuple[int, str]]], titles: list[str], loops_at: dict[int, tuple[int, str]] | None = None, language: str = "fi") -> ServicePath:
     """plan[i]: the steps step i leads to, each (index, when); loops_at[i]: a return to an earlier step."""
     roles = {"r": Role("r", "Omatyöntekijä"), "s": Role("s", "Sosiaalityöntekijä")}
+    # The marks load_site would give: without them marks.of gives them out again for every card drawn.
+    given = shared_marks(list(roles.values()))
+    roles = {rid: replace(role, mark=given[rid]) for rid, role in roles.items()}
     steps = []
     for i, title in enumerate(titles):
         targets = list(plan[i])

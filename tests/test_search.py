@@ -80,14 +80,26 @@ def _search(page, words: str) -> list[dict]:
         href: li.querySelector('a').getAttribute('href'), tag: (li.querySelector('.search-hit-tag') || {}).textContent || ''}))""")
 
 
-def _page(browser_context, url: str):
+@pytest.fixture(scope="module")
+def tab(browser_context):
+    """One tab that this module's tests load their pages in (_page): a new tab for
+    each page took about 0.2 s of CPU more than the page itself in one tab."""
     page = browser_context.new_page()
+    problems: list[list[str]] = [[]]  # the list of the page loaded last
+    page.on("pageerror", lambda error: problems[0].append(str(error)))
+    page.on("console", lambda message: problems[0].append(message.text) if message.type == "error" else None)
+    yield page, problems
+    page.close()
+
+
+def _page(tab, url: str):
+    """The page at url, loaded afresh in 1280 x 720, and the errors it reports."""
+    page, problems = tab
+    page.goto("about:blank")  # a new document even when only the #anchor differs from the last one
+    problems[0] = []
     page.set_viewport_size({"width": 1280, "height": 720})
-    problems: list[str] = []
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.goto(url)
-    return page, problems
+    return page, problems[0]
 
 
 # ---------------------------------------------------------------- build time
@@ -179,8 +191,8 @@ def _vocabulary() -> dict[str, set[str]]:
 
 
 @pytest.mark.browser
-def test_the_page_stems_every_word_as_the_build_does(browser_context, bundled_site):
-    page, problems = _page(browser_context, (bundled_site / "index.html").as_uri())
+def test_the_page_stems_every_word_as_the_build_does(tab, bundled_site):
+    page, problems = _page(tab, (bundled_site / "index.html").as_uri())
     page.add_script_tag(url=(bundled_site / "assets" / "snowball.js").as_uri())  # the site's copy: CSP allows only its own files
     vocabulary = _vocabulary()
     assert sum(len(words) for words in vocabulary.values()) > 500
@@ -192,7 +204,6 @@ def test_the_page_stems_every_word_as_the_build_does(browser_context, bundled_si
         }""", [search.STEMMERS[language], words])
         differ = [(w, p, search.stem(w, language)) for w, p in zip(words, in_page) if p != search.stem(w, language)]
         assert differ == [], f"{language}: the page's and the build's Snowball stems differ"
-    page.close()
     assert problems == []
 
 
@@ -206,8 +217,8 @@ def test_the_page_stems_every_word_as_the_build_does(browser_context, bundled_si
     ("työvalmentajan", "Vaihe 3 · Nuoren polku", "Harjoittelu työpaikalla", "nuoret/index.html#step-kokeilu"),
     ("kelan päätöksiä", "Vaihe 2 · Nuoren polku", "Palvelujen yhteensovitus", "nuoret/index.html#step-koordinointi"),
 ])
-def test_an_inflected_word_finds_the_thing_first_and_the_link_leads_to_it(browser_context, service_site, typed, kind, title, href):
-    page, problems = _page(browser_context, (service_site / "index.html").as_uri())
+def test_an_inflected_word_finds_the_thing_first_and_the_link_leads_to_it(tab, service_site, typed, kind, title, href):
+    page, problems = _page(tab, (service_site / "index.html").as_uri())
     hits = _search(page, typed)
     assert hits, f"nothing found for {typed!r}"
     assert (hits[0]["kind"], hits[0]["title"], hits[0]["href"]) == (kind, title, href), hits
@@ -218,13 +229,12 @@ def test_an_inflected_word_finds_the_thing_first_and_the_link_leads_to_it(browse
     assert target[0].endswith(href.split("#")[0])
     if len(target) == 2:  # the step or role the hit named is on the page it leads to
         assert title in page.inner_text(f"#{target[1]}").replace("\xad", "")  # soft hyphens aside
-    page.close()
     assert problems == []
 
 
 @pytest.mark.browser
-def test_hits_are_ranked_title_first_and_say_what_they_are(browser_context, service_site):
-    page, problems = _page(browser_context, (service_site / "index.html").as_uri())
+def test_hits_are_ranked_title_first_and_say_what_they_are(tab, service_site):
+    page, problems = _page(tab, (service_site / "index.html").as_uri())
     hits = _search(page, "tulohaastattelu")
     assert [h["title"] for h in hits] == ["Tulohaastattelu", "Alkukartoitus"], "the step named so first, the one that mentions it next"
     assert page.inner_text("#search-status") == "2 osumaa."
@@ -235,13 +245,12 @@ def test_hits_are_ranked_title_first_and_say_what_they_are(browser_context, serv
     assert _search(page, "xyzzy") == [] and page.inner_text("#search-status") == "Haulla ei löytynyt mitään. Kokeile toista sanaa."
     page.fill("#search", "")
     assert page.is_visible(".path-group") and page.is_hidden("#search-results")
-    page.close()
     assert problems == []
 
 
 @pytest.mark.browser
-def test_swedish_search_finds_samordning_from_samordningen(browser_context, service_site):
-    page, problems = _page(browser_context, (service_site / "sv" / "index.html").as_uri())
+def test_swedish_search_finds_samordning_from_samordningen(tab, service_site):
+    page, problems = _page(tab, (service_site / "sv" / "index.html").as_uri())
     hits = _search(page, "samordningen")
     assert (hits[0]["title"], hits[0]["href"]) == ("Samordning", "nuoret/index.html#step-koordinointi")
     assert page.inner_text("#search-status") == "1 träff."
@@ -249,13 +258,12 @@ def test_swedish_search_finds_samordning_from_samordningen(browser_context, serv
     assert handledare[0]["title"] == "Egen handledare"
     page.keyboard.press("Enter")  # Enter follows the first hit
     page.wait_for_url("**/sv/roles/index.html#role-omaohjaaja")
-    page.close()
     assert problems == []
 
 
 @pytest.mark.browser
-def test_bundled_site_finds_steps_roles_and_paths(browser_context, bundled_site):
-    page, problems = _page(browser_context, (bundled_site / "index.html").as_uri())
+def test_bundled_site_finds_steps_roles_and_paths(tab, bundled_site):
+    page, problems = _page(tab, (bundled_site / "index.html").as_uri())
     found = _search(page, "työkokeilussa")
     assert [h["title"] for h in found[:2]] == ["Työkokeilu", "Työkokeilu"], found
     assert {h["kind"].split(" · ")[1] for h in found[:2]} == {"Suvin polku", "Valtterin polku"}
@@ -265,21 +273,19 @@ def test_bundled_site_finds_steps_roles_and_paths(browser_context, bundled_site)
     assert any(h["title"] == "Opiskelu tai ammatillinen kuntoutus" for h in kuntoutus)
     nuori = _search(page, "nuori")
     assert any(h["title"] == "Valtterin polku" for h in nuori), "nuori finds the path that speaks of 'nuorta'"
-    page.close()
     assert problems == []
 
 
 @pytest.mark.browser
-def test_hostile_titles_are_shown_as_text(browser_context, tmp_path):
+def test_hostile_titles_are_shown_as_text(tab, tmp_path):
     paths = write_paths(tmp_path / "paths", {"p.yaml": 'title: "<img src=x onerror=window.__pwned=1> Paha"\nsteps:\n  - title: "<script>window.__pwned=2</script> Vaihe"\n'})
     build(paths, TEMPLATES, tmp_path / "site")
-    page, problems = _page(browser_context, (tmp_path / "site" / "index.html").as_uri())
+    page, problems = _page(tab, (tmp_path / "site" / "index.html").as_uri())
     hits = _search(page, "paha")
     assert hits[0]["title"] == "<img src=x onerror=window.__pwned=1> Paha"
     hits = _search(page, "script")
     assert hits[0]["title"] == "<script>window.__pwned=2</script> Vaihe"
     assert page.evaluate("window.__pwned") is None
-    page.close()
 
 
 @pytest.mark.browser
@@ -310,9 +316,9 @@ def test_axe_finds_nothing_on_the_index_page_with_hits_shown(browser, service_si
 
 
 @pytest.mark.browser
-def test_an_update_in_place_by_serve_keeps_the_query_and_reads_the_data_again(browser_context, service_site):
+def test_an_update_in_place_by_serve_keeps_the_query_and_reads_the_data_again(tab, service_site):
     """serve's live.js morphs the page between polku:beforeupdate and polku:afterupdate."""
-    page, problems = _page(browser_context, (service_site / "index.html").as_uri())
+    page, problems = _page(tab, (service_site / "index.html").as_uri())
     assert [h["title"] for h in _search(page, "tulohaastattelu")] == ["Tulohaastattelu", "Alkukartoitus"]
     assert page.evaluate("document.querySelectorAll('script[src$=\"search-index.js\"], script[src$=\"snowball.js\"]').length") == 0, \
         "the loaded scripts leave no element behind (serve reloads a page whose scripts differ from the built one)"
@@ -329,7 +335,6 @@ def test_an_update_in_place_by_serve_keeps_the_query_and_reads_the_data_again(br
     assert page.eval_on_selector_all(".search-hit-title", "els => els.map(e => e.textContent)") == ["Tulohaastattelu", "Alkukartoitus"]
     assert [h["title"] for h in _search(page, "omaohjaajan")][:1] == ["Omaohjaaja"]
     assert page.locator(".search-hit-role").count() == 1, "one set of listeners: each hit shown once"
-    page.close()
     assert problems == []
 
 
@@ -401,8 +406,8 @@ def test_a_large_index_page_reads_no_search_data_until_the_box_is_used_and_lays_
     ("omaohjaajalle", "Omaohjaaja", "roles/index.html#role-omaohjaaja"),
     ("kuraattorille", "Koulukuraattori", "roles/index.html#role-nuoret-kuraattori"),
 ])
-def test_in_a_large_edition_an_inflected_word_finds_its_stem_and_the_hit_leads_there(browser_context, large_site, typed, title, href):
-    page, problems = _page(browser_context, (large_site / "index.html").as_uri())
+def test_in_a_large_edition_an_inflected_word_finds_its_stem_and_the_hit_leads_there(tab, large_site, typed, title, href):
+    page, problems = _page(tab, (large_site / "index.html").as_uri())
     hits = _search(page, typed)
     found = [(h["title"], h["href"]) for h in hits]
     assert (title, href) in found, found[:10]
@@ -415,5 +420,4 @@ def test_in_a_large_edition_an_inflected_word_finds_its_stem_and_the_hit_leads_t
     page.wait_for_load_state()
     anchor = href.split("#", 1)[1]
     assert page.url.endswith(href) and title in page.inner_text(f"#{anchor}").replace("\xad", "")
-    page.close()
     assert problems == []
