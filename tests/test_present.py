@@ -299,7 +299,7 @@ def test_presentation_frames_every_step_of_every_path(tab, bundled_site, feature
 def test_deep_link_button_keys_and_smooth_moves(tab, bundled_site):
     url = (bundled_site / "suvi" / "index.html").as_uri()
     page, errors = _open(tab, url + "?view=present#step-monialainen-suunnitelma", 1366, 768)
-    page.wait_for_function("!document.querySelector('.polku-diagram').hasAttribute('data-moving')")
+    page.wait_for_function("() => !document.querySelector('.polku-diagram').hasAttribute('data-moving')")
     assert page.evaluate("document.body.classList.contains('presenting')")
     assert page.evaluate("document.querySelector('[aria-current=step]').dataset.step") == "monialainen-suunnitelma"
     whole = page.evaluate("document.querySelector('.present-overview svg').getAttribute('viewBox')")  # the whole picture
