@@ -176,7 +176,7 @@ def search_data(site: Site, paths: tuple[ServicePath, ...], language: str, role_
             if found is None:
                 found = postings[term] = _Postings()
             delta = number - found.last
-            found.text += _SMALL_ASCII[delta] if delta < 1296 else _base36(delta).encode("ascii")
+            found.text += _SMALL_ASCII[delta] if delta < len(_SMALL_ASCII) else _base36(delta).encode("ascii")
             found.text += _LETTERS[mask]
             found.last = number
             found.count += 1

@@ -176,6 +176,8 @@
   ["now", "behind", "here", "end", "back-to", "present", "present-exit", "more"].forEach(function (key) {
     texts[key.replace(/-(\w)/g, function (m, c) { return c.toUpperCase(); })] = labels ? labels.getAttribute("data-" + key) || "" : "";
   });
+  // A way back to an earlier step, in words: on its button and on the presentation's sign.
+  function backTo(title) { return "↺ " + format(texts.backTo, { title: title }); }
 
   function showMine() {
     var on = onMyPath();
@@ -359,7 +361,7 @@
     nextButton.hidden = choosing || !!onward;
     nextButton.disabled = next.length === 0;
     // The only way on leads back (a return loop): the button says where, as a choice would.
-    nextButton.textContent = next.length === 1 && next[0].loop ? "↺ " + format(texts.backTo, { title: steps.get(next[0].id).title }) : nextText;
+    nextButton.textContent = next.length === 1 && next[0].loop ? backTo(steps.get(next[0].id).title) : nextText;
     onwardLink.hidden = !onward;
     if (onward) {
       onwardLink.href = onward.getAttribute("href");
@@ -370,7 +372,7 @@
       var target = steps.get(option.id);
       var button = document.createElement("button");
       button.type = "button";
-      button.textContent = option.loop ? "↺ " + format(texts.backTo, { title: target.title }) : target.title + " →";
+      button.textContent = option.loop ? backTo(target.title) : target.title + " →";
       // The step's "when" for this way (data-when, written by the build) says why one would go there.
       var said = $('[data-to="' + option.id + '"][data-when]', step.node);
       if (said) {
@@ -391,8 +393,8 @@
   }
 
   // In the presentation the step's text is a panel of its own, which scrolls when
-  // the step says more than it has room for: a fade and an arrow at its foot say
-  // so until the reader has scrolled to the end (data-more, style.css).
+  // the step says more than it has room for: a strip at its foot says so in words
+  // until the reader has scrolled to the end (data-more, style.css).
   var panel = $("ol.steps");
   function markMore() {
     if (!panel) return;
@@ -733,7 +735,7 @@
         var arrow = document.createElement("span");  // its direction is known once the sign has its place
         arrow.className = "far-arrow";
         arrow.textContent = "→";
-        var label = document.createTextNode("↺ " + format(texts.backTo, { title: steps.get(way.id).title }));
+        var named = backTo(steps.get(way.id).title), label = document.createTextNode(named);
         sign.appendChild(arrow);
         sign.appendChild(label);
         holder.appendChild(sign);
@@ -764,10 +766,10 @@
         if (best.covered > 0) {
           // No free spot for the whole name (a phone's small frame): the step's
           // number alone, as the walk's button below names it in full.
-          label.textContent = "↺ " + format(texts.backTo, { title: (steps.get(way.id).index + 1) + "." });
+          label.textContent = backTo((steps.get(way.id).index + 1) + ".");
           var short = spot();
           if (short.covered < best.covered) best = short;
-          else { label.textContent = "↺ " + format(texts.backTo, { title: steps.get(way.id).title }); spot(); }
+          else { label.textContent = named; sign.style.width = best.w + "px"; }  // back to the whole name, at the place found for it
         }
         var w = best.w, h = best.h;
         sign.style.left = best.x + "px";
