@@ -120,7 +120,11 @@ def bench(browser, count: int, runs: int) -> None:
 
 
 def _quiet(lines: queue.Queue, title: bool) -> None:
-    """Until serve is done with the edit (a title edit renders the site pages too)."""
+    """Until serve has written the edit's path pages (and, for a title edit, the
+    site pages), then 0.2 s more, as between an editor's saves. A step text is in
+    the search index too: its site pages start 0.25 s after the path's, so the
+    next save comes while they wait or render, and they give way to it
+    (polku/preview.py), as they would to an editor saving again soon."""
     deadline = time.monotonic() + 20
     wanted = "Rebuilt the site pages" if title else "Rebuilt "
     while time.monotonic() < deadline:
@@ -129,7 +133,7 @@ def _quiet(lines: queue.Queue, title: bool) -> None:
                 break
         except queue.Empty:
             break
-    time.sleep(0.2)  # as between an editor's saves: nothing of this edit is still running
+    time.sleep(0.2)
 
 
 def main() -> None:

@@ -52,7 +52,7 @@ def test_site_pages_are_not_rendered_again_for_a_field_they_do_not_show(tmp_path
 def test_a_site_page_that_starts_showing_a_field_is_rendered_again_when_it_changes(tmp_path):
     """serve compares what the templates read, not a list kept by hand: a
     template that starts showing a step's professional notes gets them updated."""
-    from polku.serve import Preview
+    from polku.preview import Preview
 
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)

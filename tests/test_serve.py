@@ -274,7 +274,7 @@ def test_without_shared_workers_a_tab_keeps_a_stream_of_its_own(browser, tmp_pat
 def test_preview_rebuilds_only_what_changed_and_keeps_the_site_what_build_writes(tmp_path: Path):
     """Adding, changing, breaking and removing files in a running preview; at the
     end out/ holds exactly what a fresh build writes."""
-    from polku.serve import Preview
+    from polku.preview import Preview
     from polku.site import build
 
     paths = tmp_path / "paths"
@@ -309,12 +309,68 @@ def test_preview_rebuilds_only_what_changed_and_keeps_the_site_what_build_writes
     assert [name for name in built if built[name] != served[name]] == []
 
 
+def test_site_pages_give_way_to_the_next_save(tmp_path: Path, monkeypatch):
+    """After a save the site pages are rendered in a thread of their own
+    (rebuild later=True, as watch does); the next save stops them. Stopped, they
+    write nothing, not even the pages already rendered, and the next save's
+    site pages show its own content."""
+    from polku import preview as preview_module
+    from polku.preview import Preview
+
+    paths = tmp_path / "paths"
+    shutil.copytree(PATHS, paths)
+    preview = Preview(paths, TEMPLATES, tmp_path / "site", "paths", lambda problems: None)
+    preview.first_build()
+    index = tmp_path / "site" / "index.html"
+    source = paths / "valtteri.yaml"
+    original = source.read_text(encoding="utf-8")
+
+    def retitle(title: str) -> None:
+        source.write_text(re.sub(r"^title: .*$", f"title: {title}", original, count=1, flags=re.MULTILINE), encoding="utf-8")
+
+    # Stopped while it waits for the open path page to update: never started.
+    retitle("Ensimmäinen muutos")
+    preview.rebuild(later=True)
+    assert preview._rendering is not None
+    assert "Ensimmäinen muutos" in (tmp_path / "site" / "valtteri" / "index.html").read_text(encoding="utf-8")
+    preview.stop_site_pages()
+    assert "Ensimmäinen muutos" not in index.read_text(encoding="utf-8")
+
+    # Stopped while rendering, after the index page is whole: nothing is written.
+    rendered: list[str] = []
+    common_files = preview_module.common_files
+
+    def stop_after_the_index(site, env):
+        for name, data in common_files(site, env):
+            rendered.append(name)
+            yield name, data
+            if name == "index.html":
+                preview._rendering[1].set()  # as the next save would
+
+    monkeypatch.setattr(preview_module, "common_files", stop_after_the_index)
+    retitle("Toinen muutos")
+    preview.rebuild(later=True)
+    preview._rendering[1].clear()  # no wait for the open page, here
+    preview._rendering[0].join()
+    assert rendered[0] == "index.html" and len(rendered) < 5
+    assert "Toinen muutos" not in index.read_text(encoding="utf-8")
+
+    # The next save renders them whole, with its own content.
+    monkeypatch.setattr(preview_module, "common_files", common_files)
+    retitle("Kolmas muutos")
+    preview.rebuild(later=True)
+    preview._rendering[0].join()
+    assert "Kolmas muutos" in index.read_text(encoding="utf-8")
+    assert "Kolmas muutos" in (tmp_path / "site" / "roles" / "index.html").read_text(encoding="utf-8")
+
+
 def _in_process(tmp_path: Path):
     """A Preview served in this process on a free port: (preview, server, base url)."""
     import threading
     from functools import partial
 
-    from polku.serve import Preview, _Handler, _Server
+    from polku.preview import Preview
+    from polku.serve import _Handler, _Server
 
     paths = tmp_path / "paths"
     shutil.copytree(PATHS, paths)
@@ -518,7 +574,7 @@ def test_paths_deleted_and_restored_and_site_deleted_recover_on_the_next_save(tm
 
 
 def test_a_broken_template_is_shown_like_a_content_problem_and_the_preview_goes_on(tmp_path: Path):
-    from polku.serve import Preview
+    from polku.preview import Preview
 
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATES, templates)
