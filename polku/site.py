@@ -96,6 +96,11 @@ def shy(context, text) -> markup.Markup:
 
 def soft_hyphens(text, language: str = "fi") -> markup.Markup:
     html = str(text) if isinstance(text, markup.Markup) else str(markup.escape(text))
+    return _soft_hyphens(html, language)
+
+
+@lru_cache(maxsize=4096)  # a path's three pages show the same texts
+def _soft_hyphens(html: str, language: str) -> markup.Markup:
     if not _LONG_WORD.search(html):
         return markup.Markup(html)
     parts = _TAG.split(html)
