@@ -147,6 +147,10 @@ def test_personal_handout_keeps_only_the_clients_path(browser, bundled_site, tmp
     for other in ("Jos haluat kokeilla työtä ensin", "Jos opiskelu tai kuntoutus sopii", "Jos tarvitset vielä aikaa"):
         assert other not in picture
     assert "Jos työpaikka löytyy" in picture
+    # The fork no longer says "choose one way": the client's way is chosen, and its step named.
+    assert t("fork_choose") not in picture
+    chosen = next(s for s in path.steps if s.id == "palkkatuki")
+    assert f"{t('print_chosen')} {chosen.number}." in picture
     # The sheet: each person with the numbers of the client's own steps only.
     on = [s for s in path.steps if s.id not in hidden]
     expected = []

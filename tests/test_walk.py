@@ -203,6 +203,9 @@ def test_my_path_lives_in_the_address_and_is_restored(browser_context, feature_s
     assert page.evaluate("document.querySelector('.polku-diagram g.step[data-step=c]').classList.contains('off')")
     assert page.evaluate("document.querySelector('.polku-diagram .edge[data-from=a][data-to=c]').classList.contains('off')")
     assert page.is_visible("#step-d .here-label"), "where the client is now is said in words"
+    # The fork's card in the picture names the way chosen, instead of "choose one way".
+    fork_line = "document.querySelector('.polku-diagram g.step[data-step=a] text.t-fork').textContent"
+    assert page.evaluate(fork_line) == "Sinun valintasi: 2."
     assert "4/5" in page.inner_text(".mypath-status")
     print_href = page.get_attribute(".mypath-print", "href")
     assert print_href.startswith("print.html?") and "choose=a.b" in print_href
@@ -229,6 +232,10 @@ def test_handout_follows_my_path(browser_context, feature_site):
     page, errors = _page(browser_context, (feature_site / "haara" / "print.html").as_uri() + "?at=d&choose=a.b")
     assert page.is_hidden("li[data-step=c]") and page.is_visible("li[data-step=b]")
     assert page.is_visible("li[data-step=d] .here-label")
+    assert page.evaluate("document.querySelector('.handout-diagram g.step[data-step=a] text.t-fork').textContent") == "Sinun valintasi: 2."
+    # Without a choice the handout is everyone's: the fork says to choose.
+    every, _ = _page(browser_context, (feature_site / "haara" / "print.html").as_uri())
+    assert every.evaluate("document.querySelector('.handout-diagram g.step[data-step=a] text.t-fork').textContent") == "Valitse yksi suunta"
     pdf = page.pdf(format="A4")
     assert pdf.startswith(b"%PDF")
     assert errors == []

@@ -223,6 +223,16 @@
         heading.textContent = personal && chosen && labels ? labels.getAttribute("data-chosen") || heading.getAttribute("data-all") : heading.getAttribute("data-all");
       }
     });
+    // The picture's fork says "Choose one way"; on the client's own path, where they go.
+    order.forEach(function (id) {
+      var step = steps.get(id);
+      var lines = step.group ? $$("text.t-fork", step.group) : [];
+      var chosen = personal && labels && labels.getAttribute("data-chosen") && steps.get(mine.choose.get(id));
+      lines.forEach(function (line, n) {
+        if (!line.hasAttribute("data-all")) line.setAttribute("data-all", line.textContent);
+        line.textContent = !chosen ? line.getAttribute("data-all") : n ? "" : labels.getAttribute("data-chosen") + " " + (chosen.index + 1) + ".";
+      });
+    });
     var behind = mine.at ? routeTo(mine.at) : [];
     order.forEach(function (id) { steps.get(id).node.classList.toggle("done", behind.indexOf(id) !== -1); });
     paintBadges();
