@@ -30,6 +30,7 @@ from .i18n import catalogue
 from .load import load_site, read_source
 from .site import PathJob, build, common_digest, common_files, environment, path_jobs, render_path, write_files
 
+
 class Preview:
     """The built site in out/, kept up to date with as little work as possible."""
 

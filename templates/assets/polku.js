@@ -173,7 +173,7 @@
   var bar = $(".walk-bar");
   var labels = $("[data-here]");  // the walk bar, or the handout
   var texts = {};
-  ["now", "behind", "here", "end", "back-to", "present", "present-exit", "more"].forEach(function (key) {
+  ["now", "behind", "here", "end", "back-to", "present", "present-exit", "more", "chosen"].forEach(function (key) {
     texts[key.replace(/-(\w)/g, function (m, c) { return c.toUpperCase(); })] = labels ? labels.getAttribute("data-" + key) || "" : "";
   });
   // A way back to an earlier step, in words: on its button and on the presentation's sign.
@@ -220,17 +220,17 @@
       var heading = $(".ways-title", step.node);
       if (heading) {
         if (!heading.hasAttribute("data-all")) heading.setAttribute("data-all", heading.textContent);
-        heading.textContent = personal && chosen && labels ? labels.getAttribute("data-chosen") || heading.getAttribute("data-all") : heading.getAttribute("data-all");
+        heading.textContent = personal && chosen && texts.chosen || heading.getAttribute("data-all");
       }
     });
     // The picture's fork says "Choose one way"; on the client's own path, where they go.
     order.forEach(function (id) {
       var step = steps.get(id);
       var lines = step.group ? $$("text.t-fork", step.group) : [];
-      var chosen = personal && labels && labels.getAttribute("data-chosen") && steps.get(mine.choose.get(id));
+      var chosen = personal && texts.chosen && steps.get(mine.choose.get(id));
       lines.forEach(function (line, n) {
         if (!line.hasAttribute("data-all")) line.setAttribute("data-all", line.textContent);
-        line.textContent = !chosen ? line.getAttribute("data-all") : n ? "" : labels.getAttribute("data-chosen") + " " + (chosen.index + 1) + ".";
+        line.textContent = !chosen ? line.getAttribute("data-all") : n ? "" : texts.chosen + " " + (chosen.index + 1) + ".";
       });
     });
     var behind = mine.at ? routeTo(mine.at) : [];
